@@ -1,0 +1,309 @@
+package dev.jgemma.core.model;
+
+import dev.jgemma.core.Gemma2Config;
+import dev.jgemma.core.kernel.FloatOps;
+import dev.jgemma.core.kernel.Kernels;
+
+/**
+ * The Gemma-2 forward pass over a batch of consecutive positions, top to bottom as in the paper.
+ * Stateless: per-sequence buffers and the KV cache live in a {@link State}. Every quirk of the
+ * architecture comes from {@link Gemma2Config} fields and the per-layer windows.
+ */
+public final class ForwardPass {
+    private final Gemma2Config c;
+    private final Gemma2Weights w;
+    private final Kernels k;
+    private final FloatOps ops;
+    private final int[] windows;
+    private final int batch;
+    private final int maxContext;
+    private final float[] ropeFrequencies;
+    private final ThreadLocal<float[]> scores;
+
+    /**
+     * @param config the model config
+     * @param weights the weights
+     * @param kernels the kernels to compute with
+     * @param windows per layer, the attention window or 0 for global
+     * @param batch the most positions one call processes
+     * @param maxContext the longest sequence
+     */
+    public ForwardPass(Gemma2Config config, Gemma2Weights weights, Kernels kernels, int[] windows, int batch, int maxContext) {
+        this.c = config;
+        this.w = weights;
+        this.k = kernels;
+        this.ops = kernels.ops();
+        this.windows = windows.clone();
+        this.batch = batch;
+        this.maxContext = maxContext;
+        int half = config.headDim() / 2;
+        this.ropeFrequencies = new float[half];
+        for (int i = 0; i < half; i++) {
+            // As the reference: 1 / theta^(2i / d), in f32.
+            float exponent = (float) (2 * i) / config.headDim();
+            ropeFrequencies[i] = (float) (1.0 / (float) Math.pow(config.ropeTheta(), exponent));
+        }
+        this.scores = ThreadLocal.withInitial(() -> new float[maxContext]);
+    }
+
+    /** @return the per-layer windows in force */
+    public int[] windows() {
+        return windows.clone();
+    }
+
+    /** @return the most positions one {@link #forward} call processes */
+    public int batch() {
+        return batch;
+    }
+
+    /** @return the longest sequence */
+    public int maxContext() {
+        return maxContext;
+    }
+
+    /** @return fresh buffers and an empty KV cache for one sequence */
+    public State newState() {
+        return new State(c, batch, new KvCache(windows, c.kvDim(), maxContext, batch));
+    }
+
+    /**
+     * Runs {@code n <= batch} tokens at positions {@code position .. position + n - 1}, appending
+     * their keys and values to the cache.
+     *
+     * @param s the sequence's state
+     * @param tokens token ids (already validated)
+     * @param offset index of the first token in {@code tokens}
+     * @param n how many tokens
+     * @param position the position of the first token (= tokens already in the cache)
+     * @param logitsFrom the first row (0-based within the batch) whose logits are wanted;
+     *     {@code n} for none
+     * @param logits receives {@code (n - logitsFrom)} rows of {@code vocab} soft-capped logits
+     */
+    public void forward(State s, int[] tokens, int offset, int n, int position, int logitsFrom, float[] logits) {
+        int h = c.hiddenSize();
+        int hd = c.headDim();
+        float[] x = s.x;
+
+        // Embedding lookup, scaled by sqrt(hidden) in f32.
+        float scale = c.embeddingScale();
+        for (int t = 0; t < n; t++) {
+            w.embedding().decodeRow(tokens[offset + t], x, t * h);
+            for (int i = 0; i < h; i++) {
+                x[t * h + i] *= scale;
+            }
+        }
+        ropeTables(s, n, position);
+
+        for (int l = 0; l < c.numLayers(); l++) {
+            LayerWeights lw = w.layers()[l];
+            KvCache.LayerKv kv = s.cache.layer(l);
+            kv.ensure(position + n);
+
+            // Attention block: pre-norm, q/k/v, RoPE, cache, attention, output, post-norm, residual.
+            rmsNorm(x, s.xb, lw.attnNorm(), n);
+            k.matmul(lw.query(), s.xb, n, s.q);
+            k.matmul(lw.key(), s.xb, n, s.k);
+            k.matmul(lw.value(), s.xb, n, s.v);
+            for (int t = 0; t < n; t++) {
+                for (int head = 0; head < c.numHeads(); head++) {
+                    rope(s, t, s.q, (t * c.numHeads() + head) * hd);
+                }
+                for (int head = 0; head < c.numKvHeads(); head++) {
+                    rope(s, t, s.k, (t * c.numKvHeads() + head) * hd);
+                }
+                kv.store(position + t, s.k, t * c.kvDim(), s.v, t * c.kvDim());
+            }
+            attention(s, kv, windows[l], n, position);
+            k.matmul(lw.attnOutput(), s.att, n, s.xb);
+            rmsNorm(s.xb, s.xb, lw.postAttnNorm(), n);
+            add(x, s.xb, n * h);
+
+            // Feed-forward block: pre-norm, GeGLU (tanh GELU), down, post-norm, residual.
+            rmsNorm(x, s.xb, lw.preFfnNorm(), n);
+            k.matmul(lw.gate(), s.xb, n, s.gate);
+            k.matmul(lw.up(), s.xb, n, s.up);
+            geglu(s.gate, s.up, n * c.intermediateSize());
+            k.matmul(lw.down(), s.gate, n, s.xb);
+            rmsNorm(s.xb, s.xb, lw.postFfnNorm(), n);
+            add(x, s.xb, n * h);
+        }
+
+        // Final norm and tied output projection, only for the rows whose logits are wanted.
+        int rows = n - logitsFrom;
+        if (rows > 0) {
+            float[] normed = s.xb;
+            for (int r = 0; r < rows; r++) {
+                rmsNormRow(x, (logitsFrom + r) * h, normed, r * h, w.finalNorm());
+            }
+            k.matmul(w.embedding(), normed, rows, logits);
+            softcap(logits, rows * c.vocabSize(), c.finalSoftcap());
+        }
+    }
+
+    private void ropeTables(State s, int n, int position) {
+        int half = c.headDim() / 2;
+        for (int t = 0; t < n; t++) {
+            float pos = position + t;
+            for (int i = 0; i < half; i++) {
+                float angle = pos * ropeFrequencies[i];
+                s.cos[t * half + i] = (float) Math.cos(angle);
+                s.sin[t * half + i] = (float) Math.sin(angle);
+            }
+        }
+    }
+
+    /** RoPE on half-split pairs: element i rotates with element i + headDim/2. */
+    private void rope(State s, int t, float[] v, int offset) {
+        int half = c.headDim() / 2;
+        int tab = t * half;
+        for (int i = 0; i < half; i++) {
+            float a = v[offset + i];
+            float b = v[offset + half + i];
+            float cos = s.cos[tab + i];
+            float sin = s.sin[tab + i];
+            v[offset + i] = a * cos - b * sin;
+            v[offset + half + i] = a * sin + b * cos;
+        }
+    }
+
+    /**
+     * Scaled dot-product attention of each new position over the cached ones it may see:
+     * position i sees j iff j <= i and (window == 0 or i - j < window). Logits are soft-capped
+     * before the softmax. Heads share key/value heads in groups (GQA).
+     */
+    private void attention(State s, KvCache.LayerKv kv, int window, int n, int position) {
+        int hd = c.headDim();
+        int heads = c.numHeads();
+        int group = heads / c.numKvHeads();
+        float qScale = c.queryScale();
+        float cap = c.attnSoftcap();
+        float[] keys = kv.keys();
+        float[] values = kv.values();
+        k.pool().parallelFor(n * heads, 1, (from, to, worker) -> {
+            float[] sc = scores.get();
+            for (int task = from; task < to; task++) {
+                int t = task / heads;
+                int head = task % heads;
+                int qOff = (t * heads + head) * hd;
+                int kvHeadOff = (head / group) * hd;
+                int last = position + t;
+                int first = window > 0 ? Math.max(0, last - window + 1) : 0;
+                float max = Float.NEGATIVE_INFINITY;
+                for (int j = first; j <= last; j++) {
+                    float score = ops.dot(s.q, qOff, keys, kv.offset(j) + kvHeadOff, hd) * qScale;
+                    if (cap > 0) {
+                        score = cap * (float) Math.tanh(score / cap);
+                    }
+                    sc[j - first] = score;
+                    max = Math.max(max, score);
+                }
+                float sum = 0f;
+                for (int j = 0; j <= last - first; j++) {
+                    float e = (float) Math.exp(sc[j] - max);
+                    sc[j] = e;
+                    sum += e;
+                }
+                float inv = 1f / sum;
+                java.util.Arrays.fill(s.att, qOff, qOff + hd, 0f);
+                for (int j = first; j <= last; j++) {
+                    ops.axpy(sc[j - first] * inv, values, kv.offset(j) + kvHeadOff, s.att, qOff, hd);
+                }
+            }
+        });
+    }
+
+    private void rmsNorm(float[] in, float[] out, float[] weight, int n) {
+        int h = c.hiddenSize();
+        for (int t = 0; t < n; t++) {
+            rmsNormRow(in, t * h, out, t * h, weight);
+        }
+    }
+
+    private void rmsNormRow(float[] in, int inOff, float[] out, int outOff, float[] weight) {
+        int h = c.hiddenSize();
+        float meanSquare = ops.sumOfSquares(in, inOff, h) / h;
+        float inv = (float) (1.0 / Math.sqrt(meanSquare + c.rmsNormEps()));
+        for (int i = 0; i < h; i++) {
+            out[outOff + i] = in[inOff + i] * inv * weight[i];
+        }
+    }
+
+    private static void add(float[] acc, float[] delta, int n) {
+        for (int i = 0; i < n; i++) {
+            acc[i] += delta[i];
+        }
+    }
+
+    /** gate = gelu_tanh(gate) * up, elementwise. */
+    private static void geglu(float[] gate, float[] up, int n) {
+        final float sqrt2OverPi = (float) Math.sqrt(2.0 / Math.PI);
+        for (int i = 0; i < n; i++) {
+            float g = gate[i];
+            float inner = sqrt2OverPi * (g + 0.044715f * g * g * g);
+            gate[i] = 0.5f * g * (1f + (float) Math.tanh(inner)) * up[i];
+        }
+    }
+
+    private static void softcap(float[] v, int n, float cap) {
+        if (cap <= 0) {
+            return;
+        }
+        for (int i = 0; i < n; i++) {
+            v[i] = cap * (float) Math.tanh(v[i] / cap);
+        }
+    }
+
+    /** One sequence's working buffers and KV cache. Not thread-safe. */
+    public static final class State {
+        final float[] x;
+        final float[] xb;
+        final float[] q;
+        final float[] k;
+        final float[] v;
+        final float[] att;
+        final float[] gate;
+        final float[] up;
+        final float[] cos;
+        final float[] sin;
+        final KvCache cache;
+
+        State(Gemma2Config c, int batch, KvCache cache) {
+            int h = Math.max(c.hiddenSize(), c.queryDim());
+            this.x = new float[batch * c.hiddenSize()];
+            this.xb = new float[batch * h];
+            this.q = new float[batch * c.queryDim()];
+            this.k = new float[batch * c.kvDim()];
+            this.v = new float[batch * c.kvDim()];
+            this.att = new float[batch * c.queryDim()];
+            this.gate = new float[batch * c.intermediateSize()];
+            this.up = new float[batch * c.intermediateSize()];
+            this.cos = new float[batch * c.headDim() / 2];
+            this.sin = new float[batch * c.headDim() / 2];
+            this.cache = cache;
+        }
+
+        private State(State o, KvCache cache) {
+            this.x = o.x.clone();
+            this.xb = o.xb.clone();
+            this.q = o.q.clone();
+            this.k = o.k.clone();
+            this.v = o.v.clone();
+            this.att = o.att.clone();
+            this.gate = o.gate.clone();
+            this.up = o.up.clone();
+            this.cos = o.cos.clone();
+            this.sin = o.sin.clone();
+            this.cache = cache;
+        }
+
+        /** @return an independent copy (buffers and cache) */
+        public State copy() {
+            return new State(this, cache.copy());
+        }
+
+        /** @return the KV cache */
+        public KvCache cache() {
+            return cache;
+        }
+    }
+}
