@@ -1,0 +1,62 @@
+package dev.jgemma.examples.cli;
+
+import dev.jgemma.core.ModelOptions;
+import dev.jgemma.core.SlidingWindow;
+import java.util.Set;
+
+/** The model-loading flags several commands share: --threads, --window, --no-window, --context. */
+final class ModelFlags {
+    static final Set<String> VALUED = Set.of("threads", "window", "context");
+    static final Set<String> SWITCHES = Set.of("no-window");
+    static final String USAGE = "  --threads N        compute threads (default: all processors)\n"
+            + "  --window N         sliding-window size on the sliding layers (default: the checkpoint's)\n"
+            + "  --no-window        all layers global\n"
+            + "  --context N        maximum context in tokens (default: the checkpoint's)\n";
+
+    private ModelFlags() {
+    }
+
+    static ModelOptions options(Args args) {
+        ModelOptions o = ModelOptions.defaults();
+        if (args.has("threads")) {
+            int t = args.integer("threads", 1);
+            if (t < 1) {
+                throw new CliException(args.command() + ": --threads must be at least 1");
+            }
+            o = o.threads(t);
+        }
+        if (args.has("window") && args.has("no-window")) {
+            throw new CliException(args.command() + ": --window and --no-window exclude each other");
+        }
+        if (args.has("window")) {
+            int w = args.integer("window", 0);
+            if (w < 1) {
+                throw new CliException(args.command() + ": --window must be at least 1");
+            }
+            o = o.slidingWindow(SlidingWindow.of(w));
+        }
+        if (args.has("no-window")) {
+            o = o.slidingWindow(SlidingWindow.disabled());
+        }
+        if (args.has("context")) {
+            int c = args.integer("context", 0);
+            if (c < 1) {
+                throw new CliException(args.command() + ": --context must be at least 1");
+            }
+            o = o.maxContext(c);
+        }
+        return o;
+    }
+
+    static Set<String> valued(String... more) {
+        java.util.Set<String> s = new java.util.HashSet<>(VALUED);
+        s.addAll(java.util.List.of(more));
+        return Set.copyOf(s);
+    }
+
+    static Set<String> switches(String... more) {
+        java.util.Set<String> s = new java.util.HashSet<>(SWITCHES);
+        s.addAll(java.util.List.of(more));
+        return Set.copyOf(s);
+    }
+}
