@@ -122,7 +122,7 @@ public final class ForwardPass {
             rmsNorm(x, s.xb, lw.preFfnNorm(), n);
             k.matmul(lw.gate(), s.xb, n, s.gate);
             k.matmul(lw.up(), s.xb, n, s.up);
-            geglu(s.gate, s.up, n * c.intermediateSize());
+            ops.geglu(s.gate, s.up, 0, n * c.intermediateSize());
             k.matmul(lw.down(), s.gate, n, s.xb);
             rmsNorm(s.xb, s.xb, lw.postFfnNorm(), n);
             add(x, s.xb, n * h);
@@ -136,7 +136,9 @@ public final class ForwardPass {
                 rmsNormRow(x, (logitsFrom + r) * h, normed, r * h, w.finalNorm());
             }
             k.matmul(w.embedding(), normed, rows, logits);
-            softcap(logits, rows * c.vocabSize(), c.finalSoftcap());
+            if (c.finalSoftcap() > 0) {
+                ops.softcap(logits, 0, rows * c.vocabSize(), c.finalSoftcap());
+            }
         }
     }
 
@@ -231,25 +233,6 @@ public final class ForwardPass {
     private static void add(float[] acc, float[] delta, int n) {
         for (int i = 0; i < n; i++) {
             acc[i] += delta[i];
-        }
-    }
-
-    /** gate = gelu_tanh(gate) * up, elementwise. */
-    private static void geglu(float[] gate, float[] up, int n) {
-        final float sqrt2OverPi = (float) Math.sqrt(2.0 / Math.PI);
-        for (int i = 0; i < n; i++) {
-            float g = gate[i];
-            float inner = sqrt2OverPi * (g + 0.044715f * g * g * g);
-            gate[i] = 0.5f * g * (1f + (float) Math.tanh(inner)) * up[i];
-        }
-    }
-
-    private static void softcap(float[] v, int n, float cap) {
-        if (cap <= 0) {
-            return;
-        }
-        for (int i = 0; i < n; i++) {
-            v[i] = cap * (float) Math.tanh(v[i] / cap);
         }
     }
 

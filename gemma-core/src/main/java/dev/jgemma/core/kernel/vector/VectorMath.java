@@ -1,0 +1,49 @@
+package dev.jgemma.core.kernel.vector;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
+
+/**
+ * Transcendental functions from additions, multiplications and divisions only. The Vector API's
+ * own {@code TANH}/{@code EXP} give different bits before and after the JIT intrinsifies them (a
+ * Java fallback, then a vector math library), so the same input could round differently in the
+ * first and the hundredth forward pass; IEEE basic operations round the same everywhere.
+ */
+final class VectorMath {
+    private static final float LOG2E = 1.44269504088896341f;
+    private static final float LN2_HI = 0.693359375f;
+    private static final float LN2_LO = -2.12194440e-4f;
+    private static final float ROUND = 12582912f; // 1.5 * 2^23: adding it rounds to an integer
+
+    private VectorMath() {
+    }
+
+    /**
+     * @param y arguments in {@code [-80, 0]}
+     * @return {@code e^y}, within 2 ulp (Cephes {@code expf} polynomial)
+     */
+    static FloatVector expNonPositive(FloatVector y) {
+        FloatVector shifted = y.mul(LOG2E).add(ROUND);
+        FloatVector k = shifted.sub(ROUND);
+        FloatVector r = k.mul(-LN2_HI).add(y);
+        r = k.mul(-LN2_LO).add(r);
+        FloatVector p = r.mul(1.9875691500e-4f).add(1.3981999507e-3f);
+        p = p.mul(r).add(8.3334519073e-3f);
+        p = p.mul(r).add(4.1665795894e-2f);
+        p = p.mul(r).add(1.6666665459e-1f);
+        p = p.mul(r).add(5.0000001201e-1f);
+        p = p.mul(r.mul(r)).add(r).add(1f);
+        IntVector exponent = shifted.reinterpretAsInts().sub(0x4B400000 - 127).lanewise(VectorOperators.LSHL, 23);
+        return p.mul(exponent.reinterpretAsFloats());
+    }
+
+    /** @param x any values @return {@code tanh(x)}, within about 1e-7 absolute */
+    static FloatVector tanh(FloatVector x) {
+        FloatVector a = x.abs().min(40f);
+        FloatVector e = expNonPositive(a.mul(-2f));
+        FloatVector t = FloatVector.broadcast(x.species(), 1f).sub(e).div(e.add(1f));
+        // copy the sign of x (tanh is odd); NaN stays NaN through the arithmetic above
+        return t.reinterpretAsInts().or(x.reinterpretAsInts().and(0x80000000)).reinterpretAsFloats();
+    }
+}
