@@ -26,4 +26,29 @@ public interface FormatKernel {
      * @param n elements (a whole number of blocks)
      */
     void decode(MemorySegment w, long offset, float[] dst, int dstOffset, int n);
+
+    /**
+     * Four consecutive rows times one vector, the decode step: {@code out[outOff + i] =
+     * dot(row i, x[0 .. n))} for {@code i < 4}. The default decodes the rows into
+     * {@code scratch} and runs {@link FloatOps#dotTile}; an override fuses decoding into the
+     * multiply-adds (one pass over the weights, nothing stored) and must sum in exactly the
+     * order {@code dotTile} does, so that results do not depend on the batch size.
+     *
+     * @param w the weights
+     * @param offset byte offset of the first row
+     * @param rowBytes bytes per row
+     * @param x the vector
+     * @param n elements per row
+     * @param out the results
+     * @param outOff where the first goes
+     * @param scratch at least {@code 4 * n} floats
+     * @param ops the f32 primitives
+     */
+    default void dot4(MemorySegment w, long offset, long rowBytes, float[] x, int n, float[] out, int outOff, float[] scratch,
+                      FloatOps ops) {
+        for (int i = 0; i < 4; i++) {
+            decode(w, offset + i * rowBytes, scratch, i * n, n);
+        }
+        ops.dotTile(scratch, 0, n, 4, x, 0, n, 1, n, out, outOff, 0);
+    }
 }

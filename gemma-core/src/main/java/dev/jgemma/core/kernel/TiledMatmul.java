@@ -30,6 +30,10 @@ final class TiledMatmul implements MatmulKernel {
         var data = w.data();
         for (int r0 = rowStart; r0 < rowEnd; r0 += ROWS) {
             int rows = Math.min(ROWS, rowEnd - r0);
+            if (batch == 1 && rows == ROWS) {
+                format.dot4(data, r0 * rowBytes, rowBytes, x, cols, out, r0, scratch, ops);
+                continue;
+            }
             for (int i = 0; i < rows; i++) {
                 format.decode(data, (r0 + i) * rowBytes, scratch, i * cols, cols);
             }

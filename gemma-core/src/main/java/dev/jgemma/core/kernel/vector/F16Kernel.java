@@ -1,12 +1,9 @@
 package dev.jgemma.core.kernel.vector;
 
-import static dev.jgemma.core.kernel.vector.VectorFormatKernels.F;
 import static dev.jgemma.core.kernel.vector.VectorFormatKernels.I;
 import static dev.jgemma.core.kernel.vector.VectorFormatKernels.LE;
 import static dev.jgemma.core.kernel.vector.VectorFormatKernels.S;
 
-import dev.jgemma.core.kernel.FormatKernel;
-import dev.jgemma.core.tensor.LittleEndian;
 import dev.jgemma.core.tensor.TensorType;
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
@@ -20,13 +17,18 @@ import jdk.incubator.vector.VectorOperators;
  * multiplied by 2^112 (which also normalises subnormals), infinities and NaNs given the f32
  * all-ones exponent, then the sign.
  */
-final class F16Kernel implements FormatKernel {
+final class F16Kernel extends PlainKernel {
+    F16Kernel() {
+        super(2);
+    }
+
     @Override
     public TensorType type() {
         return TensorType.F16;
     }
 
-    static FloatVector load(MemorySegment w, long offset) {
+    @Override
+    FloatVector load(MemorySegment w, long offset) {
         IntVector h = (IntVector) ShortVector.fromMemorySegment(S, w, offset, LE).convertShape(VectorOperators.S2I, I, 0);
         IntVector magnitude = h.and(0x7fff);
         IntVector shifted = magnitude.lanewise(VectorOperators.LSHL, 13);
@@ -34,16 +36,5 @@ final class F16Kernel implements FormatKernel {
         VectorMask<Integer> special = magnitude.compare(VectorOperators.GE, 0x7c00);
         IntVector bits = finite.reinterpretAsInts().blend(shifted.or(0x7f800000), special);
         return bits.or(h.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats();
-    }
-
-    @Override
-    public void decode(MemorySegment w, long offset, float[] dst, int dstOffset, int n) {
-        int i = 0;
-        for (; i + F.length() <= n; i += F.length()) {
-            load(w, offset + 2L * i).intoArray(dst, dstOffset + i);
-        }
-        for (; i < n; i++) {
-            dst[dstOffset + i] = Float.float16ToFloat(w.get(LittleEndian.SHORT, offset + 2L * i));
-        }
     }
 }

@@ -8,7 +8,6 @@ import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
-import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -21,8 +20,8 @@ final class VectorFormatKernels {
     static final VectorSpecies<Float> F = VectorFloatOps.F;
     static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     static final boolean FUSED = F.length() == 8 || F.length() == 16;
-    static final VectorSpecies<Byte> B = FUSED ? VectorSpecies.of(byte.class, VectorShape.forBitSize(F.length() * 8)) : ByteVector.SPECIES_64;
-    static final VectorSpecies<Short> S = FUSED ? VectorSpecies.of(short.class, VectorShape.forBitSize(F.length() * 16)) : ShortVector.SPECIES_128;
+    static final VectorSpecies<Byte> B = F.length() == 16 ? ByteVector.SPECIES_128 : ByteVector.SPECIES_64;
+    static final VectorSpecies<Short> S = F.length() == 16 ? ShortVector.SPECIES_256 : ShortVector.SPECIES_128;
     static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;
 
     private VectorFormatKernels() {
