@@ -105,4 +105,69 @@ public interface FloatOps {
     default FormatKernel formatKernel(dev.jgemma.core.tensor.BlockFormat format) {
         return new DecodingFormatKernel(format);
     }
+
+    /**
+     * RMSNorm of one row: {@code out[i] = in[i] / sqrt(mean(in^2) + eps) * weight[i]}.
+     *
+     * @param in the input
+     * @param inOff its offset
+     * @param out the output (may be {@code in})
+     * @param outOff its offset
+     * @param weight the scale, with Gemma's {@code 1 +} already added
+     * @param n the row length
+     * @param eps the epsilon
+     */
+    default void rmsNorm(float[] in, int inOff, float[] out, int outOff, float[] weight, int n, float eps) {
+        float meanSquare = sumOfSquares(in, inOff, n) / n;
+        float inv = (float) (1.0 / Math.sqrt(meanSquare + eps));
+        for (int i = 0; i < n; i++) {
+            out[outOff + i] = in[inOff + i] * inv * weight[i];
+        }
+    }
+
+    /**
+     * RoPE on half-split pairs, in place: element {@code i} rotates with element
+     * {@code i + half}.
+     *
+     * @param v the head vector
+     * @param off its offset
+     * @param cos cosines of the position's angles
+     * @param sin sines of the position's angles
+     * @param tab offset of the position's angles in {@code cos} and {@code sin}
+     * @param half half the head width
+     */
+    default void rope(float[] v, int off, float[] cos, float[] sin, int tab, int half) {
+        for (int i = 0; i < half; i++) {
+            float a = v[off + i];
+            float b = v[off + half + i];
+            float c = cos[tab + i];
+            float s = sin[tab + i];
+            v[off + i] = a * c - b * s;
+            v[off + half + i] = a * s + b * c;
+        }
+    }
+
+    /**
+     * Softmax in place: {@code v[i] = exp(v[i] - max) / sum}.
+     *
+     * @param v the logits
+     * @param off first index
+     * @param n count, at least 1
+     */
+    default void softmax(float[] v, int off, int n) {
+        float max = Float.NEGATIVE_INFINITY;
+        for (int i = off; i < off + n; i++) {
+            max = Math.max(max, v[i]);
+        }
+        float sum = 0f;
+        for (int i = off; i < off + n; i++) {
+            float e = (float) Math.exp(v[i] - max);
+            v[i] = e;
+            sum += e;
+        }
+        float inv = 1f / sum;
+        for (int i = off; i < off + n; i++) {
+            v[i] *= inv;
+        }
+    }
 }

@@ -118,6 +118,16 @@ public final class KvCache {
             return (ring ? position % capacity : position) * kvDim;
         }
 
+        /** @return floats per position */
+        public int kvDim() {
+            return kvDim;
+        }
+
+        /** @return positions the storage can hold: position {@code j} lives in slot {@code j % slots()} */
+        public int slots() {
+            return capacity;
+        }
+
         /** @return the key storage */
         public float[] keys() {
             return keys;

@@ -72,9 +72,9 @@ abstract sealed class Block32Kernel implements FormatKernel permits Q8_0Kernel, 
                 c3 = quants(w, b3, p).mul(d3).fma(xv, c3);
             }
         }
-        out[outOff] = c0.reduceLanes(VectorOperators.ADD);
-        out[outOff + 1] = c1.reduceLanes(VectorOperators.ADD);
-        out[outOff + 2] = c2.reduceLanes(VectorOperators.ADD);
-        out[outOff + 3] = c3.reduceLanes(VectorOperators.ADD);
+        out[outOff] = VectorMath.sum(c0);
+        out[outOff + 1] = VectorMath.sum(c1);
+        out[outOff + 2] = VectorMath.sum(c2);
+        out[outOff + 3] = VectorMath.sum(c3);
     }
 }

@@ -61,9 +61,9 @@ abstract sealed class PlainKernel implements FormatKernel permits F32Kernel, F16
             c2 = load(w, o2 + at).fma(xv, c2);
             c3 = load(w, o3 + at).fma(xv, c3);
         }
-        out[outOff] = c0.reduceLanes(VectorOperators.ADD);
-        out[outOff + 1] = c1.reduceLanes(VectorOperators.ADD);
-        out[outOff + 2] = c2.reduceLanes(VectorOperators.ADD);
-        out[outOff + 3] = c3.reduceLanes(VectorOperators.ADD);
+        out[outOff] = VectorMath.sum(c0);
+        out[outOff + 1] = VectorMath.sum(c1);
+        out[outOff + 2] = VectorMath.sum(c2);
+        out[outOff + 3] = VectorMath.sum(c3);
     }
 }

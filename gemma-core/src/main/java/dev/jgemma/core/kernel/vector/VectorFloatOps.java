@@ -33,7 +33,7 @@ public final class VectorFloatOps implements FloatOps {
         for (; i <= n - lanes; i += lanes) {
             acc0 = FloatVector.fromArray(F, a, ao + i).fma(FloatVector.fromArray(F, b, bo + i), acc0);
         }
-        float sum = acc0.add(acc1).add(acc2.add(acc3)).reduceLanes(VectorOperators.ADD);
+        float sum = VectorMath.sum(acc0.add(acc1).add(acc2.add(acc3)));
         for (; i < n; i++) {
             sum = Math.fma(a[ao + i], b[bo + i], sum);
         }
@@ -129,10 +129,10 @@ public final class VectorFloatOps implements FloatOps {
     }
 
     private static void store(float[] out, int o, FloatVector r0, FloatVector r1, FloatVector r2, FloatVector r3) {
-        out[o] = r0.reduceLanes(VectorOperators.ADD);
-        out[o + 1] = r1.reduceLanes(VectorOperators.ADD);
-        out[o + 2] = r2.reduceLanes(VectorOperators.ADD);
-        out[o + 3] = r3.reduceLanes(VectorOperators.ADD);
+        out[o] = VectorMath.sum(r0);
+        out[o + 1] = VectorMath.sum(r1);
+        out[o + 2] = VectorMath.sum(r2);
+        out[o + 3] = VectorMath.sum(r3);
     }
 
     @Override
@@ -152,6 +152,51 @@ public final class VectorFloatOps implements FloatOps {
         for (int i = off; i < off + n; i += F.length()) {
             VectorMask<Float> m = F.indexInRange(i, off + n);
             VectorMath.tanh(FloatVector.fromArray(F, v, i, m).div(cap)).mul(cap).intoArray(v, i, m);
+        }
+    }
+
+    @Override
+    public void rmsNorm(float[] in, int inOff, float[] out, int outOff, float[] weight, int n, float eps) {
+        float meanSquare = sumOfSquares(in, inOff, n) / n;
+        float inv = (float) (1.0 / Math.sqrt(meanSquare + eps));
+        for (int i = 0; i < n; i += F.length()) {
+            VectorMask<Float> m = F.indexInRange(i, n);
+            FloatVector.fromArray(F, in, inOff + i, m).mul(inv).mul(FloatVector.fromArray(F, weight, i, m)).intoArray(out, outOff + i, m);
+        }
+    }
+
+    @Override
+    public void rope(float[] v, int off, float[] cos, float[] sin, int tab, int half) {
+        for (int i = 0; i < half; i += F.length()) {
+            VectorMask<Float> m = F.indexInRange(i, half);
+            FloatVector a = FloatVector.fromArray(F, v, off + i, m);
+            FloatVector b = FloatVector.fromArray(F, v, off + half + i, m);
+            FloatVector c = FloatVector.fromArray(F, cos, tab + i, m);
+            FloatVector s = FloatVector.fromArray(F, sin, tab + i, m);
+            a.mul(c).sub(b.mul(s)).intoArray(v, off + i, m);
+            a.mul(s).add(b.mul(c)).intoArray(v, off + half + i, m);
+        }
+    }
+
+    @Override
+    public void softmax(float[] v, int off, int n) {
+        FloatVector maxv = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
+        for (int i = 0; i < n; i += F.length()) {
+            VectorMask<Float> m = F.indexInRange(i, n);
+            maxv = maxv.lanewise(VectorOperators.MAX, FloatVector.fromArray(F, v, off + i, m), m);
+        }
+        float max = maxv.reduceLanes(VectorOperators.MAX);
+        FloatVector sum = FloatVector.zero(F);
+        for (int i = 0; i < n; i += F.length()) {
+            VectorMask<Float> m = F.indexInRange(i, n);
+            FloatVector e = VectorMath.expNonPositive(FloatVector.fromArray(F, v, off + i, m).sub(max));
+            e.intoArray(v, off + i, m);
+            sum = sum.add(e, m);
+        }
+        float inv = 1f / VectorMath.sum(sum);
+        for (int i = 0; i < n; i += F.length()) {
+            VectorMask<Float> m = F.indexInRange(i, n);
+            FloatVector.fromArray(F, v, off + i, m).mul(inv).intoArray(v, off + i, m);
         }
     }
 

@@ -20,10 +20,11 @@ final class VectorMath {
     }
 
     /**
-     * @param y arguments in {@code [-80, 0]}
+     * @param y arguments at most 0 (below -87 they count as -87: the result is then below 2^-125)
      * @return {@code e^y}, within 2 ulp (Cephes {@code expf} polynomial)
      */
     static FloatVector expNonPositive(FloatVector y) {
+        y = y.max(-87f);
         FloatVector shifted = y.mul(LOG2E).add(ROUND);
         FloatVector k = shifted.sub(ROUND);
         FloatVector r = k.mul(-LN2_HI).add(y);
@@ -45,5 +46,20 @@ final class VectorMath {
         FloatVector t = FloatVector.broadcast(x.species(), 1f).sub(e).div(e.add(1f));
         // copy the sign of x (tanh is odd); NaN stays NaN through the arithmetic above
         return t.reinterpretAsInts().or(x.reinterpretAsInts().and(0x80000000)).reinterpretAsFloats();
+    }
+
+    /**
+     * The lanes' sum, added in lane order. {@code reduceLanes(ADD)} leaves the order open, and
+     * the JIT's order differs from the interpreter's.
+     *
+     * @param v a vector
+     * @return {@code v[0] + v[1] + ... }, left to right
+     */
+    static float sum(FloatVector v) {
+        float s = v.lane(0);
+        for (int i = 1; i < v.length(); i++) {
+            s += v.lane(i);
+        }
+        return s;
     }
 }
