@@ -70,9 +70,11 @@ public final class GgufWriter implements AutoCloseable {
      * @param value its typed value
      * @return this writer
      * @throws IllegalStateException once tensor data has started or if the key is a duplicate
+     * @throws IllegalArgumentException if the value does not fit its declared type
      */
     public GgufWriter metadata(String key, GgufValue value) {
         requireHeaderOpen();
+        new Buffer().value(value.type(), value.value(), key); // rejects a value that does not fit its type, now
         if (metadata.putIfAbsent(key, value) != null) {
             throw new IllegalStateException(path + ": duplicate metadata key '" + key + "'");
         }
@@ -219,7 +221,7 @@ public final class GgufWriter implements AutoCloseable {
 
     /** A growable little-endian byte buffer for the header. */
     private static final class Buffer {
-        private ByteBuffer buf = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
+        private ByteBuffer buf = ByteBuffer.allocate(1 << 12).order(ByteOrder.LITTLE_ENDIAN);
 
         private void ensure(int n) {
             if (buf.remaining() < n) {
