@@ -137,20 +137,32 @@ public final class VectorFloatOps implements FloatOps {
 
     @Override
     public void geglu(float[] gate, float[] up, int off, int n) {
-        final float sqrt2OverPi = (float) Math.sqrt(2.0 / Math.PI);
-        for (int i = off; i < off + n; i += F.length()) {
-            VectorMask<Float> m = F.indexInRange(i, off + n);
-            FloatVector g = FloatVector.fromArray(F, gate, i, m);
-            FloatVector inner = g.mul(g).mul(g).mul(0.044715f).add(g).mul(sqrt2OverPi);
-            FloatVector gelu = g.mul(0.5f).mul(VectorMath.tanh(inner).add(1f));
-            gelu.mul(FloatVector.fromArray(F, up, i, m)).intoArray(gate, i, m);
+        int i = off;
+        int end = off + n;
+        for (; i <= end - F.length(); i += F.length()) {
+            geglu(FloatVector.fromArray(F, gate, i), FloatVector.fromArray(F, up, i)).intoArray(gate, i);
         }
+        if (i < end) {
+            VectorMask<Float> m = F.indexInRange(i, end);
+            geglu(FloatVector.fromArray(F, gate, i, m), FloatVector.fromArray(F, up, i, m)).intoArray(gate, i, m);
+        }
+    }
+
+    private static FloatVector geglu(FloatVector g, FloatVector up) {
+        final float sqrt2OverPi = (float) Math.sqrt(2.0 / Math.PI);
+        FloatVector inner = g.mul(g).mul(g).mul(0.044715f).add(g).mul(sqrt2OverPi);
+        return g.mul(0.5f).mul(VectorMath.tanh(inner).add(1f)).mul(up);
     }
 
     @Override
     public void softcap(float[] v, int off, int n, float cap) {
-        for (int i = off; i < off + n; i += F.length()) {
-            VectorMask<Float> m = F.indexInRange(i, off + n);
+        int i = off;
+        int end = off + n;
+        for (; i <= end - F.length(); i += F.length()) {
+            VectorMath.tanh(FloatVector.fromArray(F, v, i).div(cap)).mul(cap).intoArray(v, i);
+        }
+        if (i < end) {
+            VectorMask<Float> m = F.indexInRange(i, end);
             VectorMath.tanh(FloatVector.fromArray(F, v, i, m).div(cap)).mul(cap).intoArray(v, i, m);
         }
     }

@@ -43,7 +43,7 @@ final class VectorMath {
     static FloatVector tanh(FloatVector x) {
         FloatVector a = x.abs().min(40f);
         FloatVector e = expNonPositive(a.mul(-2f));
-        FloatVector t = FloatVector.broadcast(x.species(), 1f).sub(e).div(e.add(1f));
+        FloatVector t = e.neg().add(1f).div(e.add(1f));
         // copy the sign of x (tanh is odd); NaN stays NaN through the arithmetic above
         return t.reinterpretAsInts().or(x.reinterpretAsInts().and(0x80000000)).reinterpretAsFloats();
     }
