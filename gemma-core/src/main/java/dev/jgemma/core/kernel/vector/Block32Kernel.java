@@ -72,9 +72,6 @@ abstract sealed class Block32Kernel implements FormatKernel permits Q8_0Kernel, 
                 c3 = quants(w, b3, p).mul(d3).fma(xv, c3);
             }
         }
-        out[outOff] = VectorMath.sum(c0);
-        out[outOff + 1] = VectorMath.sum(c1);
-        out[outOff + 2] = VectorMath.sum(c2);
-        out[outOff + 3] = VectorMath.sum(c3);
+        VectorMath.sum4(c0, c1, c2, c3, out, outOff);
     }
 }

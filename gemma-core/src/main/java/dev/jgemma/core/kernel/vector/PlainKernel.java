@@ -61,9 +61,6 @@ abstract sealed class PlainKernel implements FormatKernel permits F32Kernel, F16
             c2 = load(w, o2 + at).fma(xv, c2);
             c3 = load(w, o3 + at).fma(xv, c3);
         }
-        out[outOff] = VectorMath.sum(c0);
-        out[outOff + 1] = VectorMath.sum(c1);
-        out[outOff + 2] = VectorMath.sum(c2);
-        out[outOff + 3] = VectorMath.sum(c3);
+        VectorMath.sum4(c0, c1, c2, c3, out, outOff);
     }
 }

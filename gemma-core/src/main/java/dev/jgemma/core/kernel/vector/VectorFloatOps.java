@@ -129,10 +129,7 @@ public final class VectorFloatOps implements FloatOps {
     }
 
     private static void store(float[] out, int o, FloatVector r0, FloatVector r1, FloatVector r2, FloatVector r3) {
-        out[o] = VectorMath.sum(r0);
-        out[o + 1] = VectorMath.sum(r1);
-        out[o + 2] = VectorMath.sum(r2);
-        out[o + 3] = VectorMath.sum(r3);
+        VectorMath.sum4(r0, r1, r2, r3, out, o);
     }
 
     @Override

@@ -48,17 +48,50 @@ final class VectorMath {
         return t.reinterpretAsInts().or(x.reinterpretAsInts().and(0x80000000)).reinterpretAsFloats();
     }
 
+    private static final ThreadLocal<float[]> LANES = ThreadLocal.withInitial(() -> new float[4 * VectorFloatOps.F.length()]);
+
     /**
-     * The lanes' sum, added in lane order. {@code reduceLanes(ADD)} leaves the order open, and
-     * the JIT's order differs from the interpreter's.
+     * The lanes' sum, added left to right. {@code reduceLanes(ADD)} leaves the order open, and the
+     * JIT's order differs from the interpreter's; extracting lanes one by one defeats the JIT's
+     * inlining budget. Storing the vector and adding the floats is exact, fast and the same in
+     * every execution mode.
      *
      * @param v a vector
-     * @return {@code v[0] + v[1] + ... }, left to right
+     * @return {@code v[0] + v[1] + ...}, left to right
      */
     static float sum(FloatVector v) {
-        float s = v.lane(0);
-        for (int i = 1; i < v.length(); i++) {
-            s += v.lane(i);
+        float[] lanes = LANES.get();
+        v.intoArray(lanes, 0);
+        return sum(lanes, 0);
+    }
+
+    /**
+     * {@link #sum(FloatVector)} of four vectors at once, into {@code out[o .. o + 4)}.
+     *
+     * @param a first vector
+     * @param b second
+     * @param c third
+     * @param d fourth
+     * @param out the sums
+     * @param o where the first goes
+     */
+    static void sum4(FloatVector a, FloatVector b, FloatVector c, FloatVector d, float[] out, int o) {
+        float[] lanes = LANES.get();
+        int n = VectorFloatOps.F.length();
+        a.intoArray(lanes, 0);
+        b.intoArray(lanes, n);
+        c.intoArray(lanes, 2 * n);
+        d.intoArray(lanes, 3 * n);
+        out[o] = sum(lanes, 0);
+        out[o + 1] = sum(lanes, n);
+        out[o + 2] = sum(lanes, 2 * n);
+        out[o + 3] = sum(lanes, 3 * n);
+    }
+
+    private static float sum(float[] lanes, int off) {
+        float s = lanes[off];
+        for (int i = 1; i < VectorFloatOps.F.length(); i++) {
+            s += lanes[off + i];
         }
         return s;
     }
