@@ -10,11 +10,11 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 
 /**
- * The loops shared by the unquantized types (F32, F16, BF16): a subclass only says how to load
+ * The loops shared by the unquantized types (F32, BF16): a subclass only says how to load
  * one vector of elements as floats. The fused {@link #dot4} sums in the order of
  * {@link FloatOps#dotTile}.
  */
-abstract sealed class PlainKernel implements FormatKernel permits F32Kernel, F16Kernel, BF16Kernel {
+abstract sealed class PlainKernel implements FormatKernel permits F32Kernel, BF16Kernel {
     private final int elementBytes;
 
     PlainKernel(int elementBytes) {
