@@ -3,6 +3,7 @@ package dev.jgemma.core;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.jgemma.core.format.GgufFile;
+import dev.jgemma.core.kernel.Backend;
 import dev.jgemma.core.model.TensorNames;
 import dev.jgemma.core.model.TensorRole;
 import dev.jgemma.core.tensor.Tensor;
@@ -10,7 +11,6 @@ import dev.jgemma.core.tensor.TensorType;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -21,7 +21,6 @@ import org.junit.jupiter.params.provider.CsvSource;
  * fixture's GGUF of that scheme (same per-tensor types, same bytes), and therefore give exactly
  * that GGUF's logits, which match gemma_pytorch's expected logits for it.
  */
-@Tag("numeric")
 class QuantizeOnLoadTest {
 
     @ParameterizedTest(name = "hf-f32 as {0} = gguf/model-{1}.gguf")
@@ -65,12 +64,6 @@ class QuantizeOnLoadTest {
     }
 
     @Test
-    void q8_0OnLoadMatchesTheReferenceLogitsOfTheQ8_0File() {
-        ReferenceLogitsTest.checkArtifact("calm", "q8_0", "hf-f32",
-                ModelOptions.defaults().threads(2).quantizeTo(Quantization.Q8_0), ReferenceLogitsTest.TOLERANCE);
-    }
-
-    @Test
     void logitsAreExactlyThoseOfTheLlamaQuantizeFile() {
         Path dir = Fixtures.model("calm");
         int[] ids = null;
@@ -79,7 +72,9 @@ class QuantizeOnLoadTest {
                 ids = Fixtures.ints(((Map<?, ?>) p).get("ids"));
             }
         }
-        ModelOptions options = ModelOptions.defaults().threads(2);
+        // The scalar backend: the Vector API's lane reductions may round differently before and after
+        // JIT compilation, so only scalar runs are bit-reproducible from one load to the next.
+        ModelOptions options = ModelOptions.defaults().threads(2).backend(Backend.SCALAR);
         for (Quantization scheme : List.of(Quantization.Q8_0, Quantization.Q4_0)) {
             float[] onLoad;
             float[] fromFile;
