@@ -8,4 +8,5 @@ module dev.jgemma.core {
     exports dev.jgemma.core;
     exports dev.jgemma.core.format;
     exports dev.jgemma.core.tensor;
+    exports dev.jgemma.core.eval;
 }
