@@ -19,6 +19,7 @@ public final class GemmaCli {
             new InfoCommand(),
             new LogitsCommand(),
             new GenerateCommand(),
+            new MergeCommand(),
             new QuantizeCommand());
 
     private GemmaCli() {

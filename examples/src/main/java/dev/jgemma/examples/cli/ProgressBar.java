@@ -1,58 +1,38 @@
 package dev.jgemma.examples.cli;
 
 import java.io.PrintStream;
-import java.util.function.LongSupplier;
 
 /**
- * A one-line progress bar redrawn in place with carriage returns, at most every 100 ms (and on
- * completion). Meant for a terminal's stderr; callers decide whether one is attached.
+ * A one-line progress bar on stderr, drawn only when a terminal is attached (scripts and logs get
+ * no control characters).
  */
 final class ProgressBar {
-    private static final long REDRAW_NANOS = 100_000_000L;
-    private static final int WIDTH = 30;
+    private final PrintStream err;
+    private final String label;
+    private final boolean enabled;
+    private int lastPercent = -1;
 
-    private final PrintStream out;
-    private final LongSupplier nanoClock;
-    private long lastDraw = Long.MIN_VALUE;
-    private int lastLength;
-    private boolean drawn;
-
-    /**
-     * @param out where the bar is drawn
-     * @param nanoClock a monotonic clock in nanoseconds
-     */
-    ProgressBar(PrintStream out, LongSupplier nanoClock) {
-        this.out = out;
-        this.nanoClock = nanoClock;
+    ProgressBar(PrintStream err, String label) {
+        this.err = err;
+        this.label = label;
+        this.enabled = System.console() != null;
     }
 
-    /**
-     * @param label what is being worked on
-     * @param done units done
-     * @param total units in all
-     */
-    void update(String label, long done, long total) {
-        long now = nanoClock.getAsLong();
-        if (done < total && drawn && now - lastDraw < REDRAW_NANOS) {
+    void update(long done, long total) {
+        if (!enabled || total <= 0) {
             return;
         }
-        lastDraw = now;
-        drawn = true;
-        double fraction = total <= 0 ? 1 : Math.min(1, Math.max(0, (double) done / total));
-        int filled = (int) Math.round(fraction * WIDTH);
-        String line = "[" + "#".repeat(filled) + "-".repeat(WIDTH - filled) + "] "
-                + String.format("%3d%% ", (int) Math.floor(fraction * 100)) + label;
-        int pad = Math.max(0, lastLength - line.length());
-        out.print("\r" + line + " ".repeat(pad));
-        out.flush();
-        lastLength = line.length();
-    }
-
-    /** Ends the line if anything was drawn. */
-    void finish() {
-        if (drawn) {
-            out.println();
-            drawn = false;
+        int percent = (int) (100 * done / total);
+        if (percent == lastPercent) {
+            return;
         }
+        lastPercent = percent;
+        int width = 30;
+        int filled = percent * width / 100;
+        err.print("\r" + label + " [" + "#".repeat(filled) + " ".repeat(width - filled) + "] " + percent + "% (" + done + "/" + total + ")");
+        if (done >= total) {
+            err.println();
+        }
+        err.flush();
     }
 }

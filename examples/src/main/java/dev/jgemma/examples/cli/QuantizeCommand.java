@@ -68,20 +68,11 @@ final class QuantizeCommand implements Command {
         if (threads < 1) {
             throw new CliException("quantize: --threads must be at least 1");
         }
-        GgufQuantizer quantizer = GgufQuantizer.to(scheme).threads(threads);
-        ProgressBar bar = System.console() != null ? new ProgressBar(err, System::nanoTime) : null;
-        if (bar != null) {
-            quantizer = quantizer.progress(bar::update);
-        }
+        ProgressBar bar = new ProgressBar(err, "quantizing");
         long start = System.nanoTime();
-        GgufQuantizer.Result r;
-        try {
-            r = quantizer.quantize(model, target);
-        } finally {
-            if (bar != null) {
-                bar.finish();
-            }
-        }
+        GgufQuantizer.Result r = GgufQuantizer.to(scheme).threads(threads)
+                .progress((tensor, done, total) -> bar.update(done, total))
+                .quantize(model, target);
         StringJoiner types = new StringJoiner(", ");
         r.typeCounts().forEach((TensorType t, Integer n) -> types.add(t + " x" + n));
         out.printf("wrote %s: %d tensors (%s), %.1f MiB in %.1f s%n", r.file(), r.tensorCount(), types,

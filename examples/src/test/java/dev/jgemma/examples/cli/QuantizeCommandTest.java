@@ -94,23 +94,4 @@ class QuantizeCommandTest {
                 "--tokens", "2,675,651,599,9,752,672", "--max-tokens", "16", "--greedy", "--threads", "2");
         assertThat(r.out).isEqualTo(file.out);
     }
-
-    @Test
-    void theProgressBarRedrawsInPlaceAndEndsTheLine() {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        long[] now = {0};
-        ProgressBar bar = new ProgressBar(new PrintStream(bytes, true, StandardCharsets.UTF_8), () -> now[0]);
-        bar.update("token_embd.weight", 0, 200);
-        now[0] += 10_000_000;
-        bar.update("token_embd.weight", 50, 200);      // too soon: skipped
-        now[0] += 100_000_000;
-        bar.update("blk.0.attn_q.weight", 100, 200);
-        bar.update("x", 200, 200);                      // completion always drawn
-        bar.finish();
-        String s = bytes.toString(StandardCharsets.UTF_8);
-        assertThat(s).isEqualTo("\r[------------------------------]   0% token_embd.weight"
-                + "\r[###############---------------]  50% blk.0.attn_q.weight"
-                + "\r[##############################] 100% x" + " ".repeat(18)
-                + System.lineSeparator());
-    }
 }
