@@ -15,6 +15,8 @@ import dev.jgemma.core.tensor.BlockFormats;
 import dev.jgemma.core.tensor.Tensor;
 import dev.jgemma.core.tensor.TensorConverter;
 import dev.jgemma.core.tensor.TensorType;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
@@ -23,6 +25,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -143,7 +146,7 @@ public final class GgufQuantizer {
      * @throws ModelFormatException if the model is malformed, not Gemma-2, holds a NaN or
      *     infinite value, or a tensor's shape or type cannot be stored in the scheme; the message
      *     names the file and tensor
-     * @throws java.io.UncheckedIOException if the output cannot be written
+     * @throws UncheckedIOException if the output cannot be written
      */
     public Result quantize(Path model, Path out) {
         boolean hf = Files.isDirectory(model);
@@ -183,8 +186,8 @@ public final class GgufQuantizer {
                 }
                 writer.finish();
                 return new Result(writer.target(), jobs.size(), Files.size(writer.target()), counts);
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException("cannot read back " + out + ": " + e.getMessage(), e);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read back " + out + ": " + e.getMessage(), e);
             }
         }
     }
@@ -297,7 +300,7 @@ public final class GgufQuantizer {
 
     /** The GGUF metadata llama.cpp's converter writes for a Gemma-2 HF checkpoint, minus the vocabulary. */
     private static Map<String, GgufValue> hfMetadata(Path folder, Gemma2Config c) {
-        Map<String, GgufValue> m = new java.util.LinkedHashMap<>();
+        Map<String, GgufValue> m = new LinkedHashMap<>();
         m.put("general.architecture", str("gemma2"));
         m.put("general.type", str("model"));
         Path name = folder.toAbsolutePath().normalize().getFileName();

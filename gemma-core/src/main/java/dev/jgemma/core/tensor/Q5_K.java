@@ -2,6 +2,7 @@ package dev.jgemma.core.tensor;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.Arrays;
 
 /**
  * GGML Q5_K: super-blocks of 256 elements in 8 sub-blocks of 32. Layout: f16 {@code d}, f16
@@ -60,7 +61,7 @@ final class Q5_K implements BlockFormat {
             long block = offset + (long) blk * BLOCK_BYTES;
             q.quantize(src, x);
             q.writeScales(dst, block, block + 4);
-            java.util.Arrays.fill(qh, 0);
+            Arrays.fill(qh, 0);
             int m1 = 1;
             int m2 = 2;
             for (int chunk = 0; chunk < 4; chunk++) {
