@@ -102,8 +102,8 @@ class GgufQuantizerTest {
 
     /** 3 layers, hidden 288, 3 heads x 64 = 192 != hidden, one KV head, ffn 320, explicit attention scale. */
     static final SyntheticGemma ODD = new SyntheticGemma(96, 288, 3, 3, 1, 64, 320, 0.11f);
-    /** 5 layers, hidden 512 (K-quants fit), 4 heads x 96 = 384 (they do not), 2 KV heads, ffn 768. */
-    static final SyntheticGemma FIVE = new SyntheticGemma(128, 512, 5, 4, 2, 96, 768, Float.NaN);
+    /** 5 layers, hidden 256 (K-quants fit), 4 heads x 96 = 384 (they do not), 2 KV heads, ffn 512. */
+    static final SyntheticGemma FIVE = new SyntheticGemma(64, 256, 5, 4, 2, 96, 512, Float.NaN);
 
     @ParameterizedTest
     @EnumSource(Quantization.class)
