@@ -162,7 +162,9 @@ public final class Session {
             }
             pass.forward(state, tokens, off, n, position, from, out);
             if (rows > 0) {
-                float[] row = rows == 1 ? null : new float[vocab];
+                // A single row is handed over in place, but only if the buffer is exactly one row long:
+                // after a multi-row prefill it is larger, and consumers rely on row.length == vocab.
+                float[] row = rows == 1 && out.length == vocab ? null : new float[vocab];
                 for (int r = 0; r < rows; r++) {
                     float[] view = row == null ? out : row;
                     if (row != null) {
