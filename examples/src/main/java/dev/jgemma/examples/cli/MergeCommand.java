@@ -25,12 +25,13 @@ final class MergeCommand implements Command {
 
     @Override
     public String usage() {
-        return "usage: gemma merge --out DIR IN1 IN2 [IN3...] [--weights 0.5,0.3,0.2] [--method linear|slerp] [--type f32|f16|bf16]\n"
-                + "  IN...              HF checkpoint folders (config.json + safetensors) of one architecture\n"
-                + "  --out DIR          the merged HF checkpoint folder (must not exist)\n"
+        return "usage: gemma merge --out DIR|FILE.gguf IN1 IN2 [IN3...] [--weights 0.5,0.3,0.2] [--method linear|slerp] [--type T]\n"
+                + "  IN...              HF checkpoint folders, or GGUF files, of one architecture\n"
+                + "  --out DIR|F.gguf   the merged HF folder (HF inputs) or GGUF file (GGUF inputs); must not exist\n"
                 + "  --weights W,...    one weight per input, normalised to sum 1 (default: equal)\n"
                 + "  --method M         linear (default) or slerp (two inputs; t = second weight / sum, default 0.5)\n"
-                + "  --type T           output dtype (default: the first input's; quantized inputs give f32)\n";
+                + "  --type T           matrices' output type: f32, f16, bf16; for GGUF also q8_0, q4_0, q4_k, q6_k, ...\n"
+                + "                     (default: the first input's; quantized inputs give f32)\n";
     }
 
     @Override
@@ -77,12 +78,15 @@ final class MergeCommand implements Command {
         };
         TensorType type = null;
         if (args.has("type")) {
-            type = switch (args.string("type", "").toLowerCase(Locale.ROOT)) {
-                case "f32" -> TensorType.F32;
-                case "f16" -> TensorType.F16;
-                case "bf16" -> TensorType.BF16;
-                default -> throw new CliException("merge: --type must be f32, f16 or bf16");
-            };
+            String name = args.string("type", "");
+            try {
+                type = TensorType.valueOf(name.toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new CliException("merge: --type " + name + " is not a tensor type (f32, f16, bf16, q8_0, q4_0, q4_k, ...)");
+            }
+        }
+        if (Files.exists(target)) {
+            throw new CliException("merge: --out " + target + " already exists");
         }
         ProgressBar bar = new ProgressBar(err, "merging");
         CheckpointMerge.merge(inputs, method, target, type, (done, total, n) -> bar.update(done, total));

@@ -5,24 +5,21 @@ import dev.jgemma.core.ModelFormatException;
 import dev.jgemma.core.eval.ProgressListener;
 import dev.jgemma.core.format.GgufFile;
 import dev.jgemma.core.format.SafetensorsCheckpoint;
-import dev.jgemma.core.format.SafetensorsWriter;
 import dev.jgemma.core.format.TensorSource;
 import dev.jgemma.core.tensor.Tensor;
+import dev.jgemma.core.tensor.TensorConverter;
 import dev.jgemma.core.tensor.TensorType;
-import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.reflect.RecordComponent;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.stream.Stream;
+import java.util.Set;
 
 /**
  * Merges same-architecture checkpoints tensor by tensor ("merging model iterations", as the
@@ -30,9 +27,11 @@ import java.util.stream.Stream;
  * 9B merge never needs the whole model in memory. Quantized inputs are dequantized. Inputs whose
  * configs, tensor names or shapes differ are rejected with the first mismatch.
  *
- * <p>The output is an HF checkpoint folder ({@code config.json}, {@code model.safetensors}, and
- * the tokenizer files of the first input) written under a temporary name and moved into place
- * when complete: a failed merge leaves nothing behind.
+ * <p>HF folders merge into an HF folder ({@code config.json}, {@code model.safetensors}, and the
+ * tokenizer files of the first input); GGUF files merge into a {@code .gguf} file carrying the
+ * first input's metadata and vocabulary (norms stay F32; matrices may be quantized with the
+ * {@code type} argument). The output is written under a temporary name and moved into place when
+ * complete: a failed merge leaves nothing behind.
  *
  * <pre>{@code
  * CheckpointMerge.merge(List.of(run1, run2, run3), MergeMethod.linear(0.5, 0.3, 0.2),
@@ -41,8 +40,7 @@ import java.util.stream.Stream;
  */
 public final class CheckpointMerge {
     private static final int CHUNK_FLOATS = 1 << 20;
-    private static final List<String> COPIED = List.of("tokenizer.json", "tokenizer.model", "tokenizer_config.json",
-            "special_tokens_map.json", "generation_config.json");
+    private static final Set<TensorType> SAFETENSORS_TYPES = Set.of(TensorType.F32, TensorType.F16, TensorType.BF16);
 
     private CheckpointMerge() {
     }
@@ -50,8 +48,9 @@ public final class CheckpointMerge {
     /**
      * @param inputs HF checkpoint folders or GGUF files, all of one format
      * @param method how to combine them
-     * @param out the output folder (must not exist yet)
-     * @param type F32, F16 or BF16, or null to keep the first input's type (F32 for quantized)
+     * @param out the output folder, or a {@code .gguf} file for GGUF inputs (must not exist yet)
+     * @param type the matrices' output type (F32, F16 or BF16; for GGUF also a quantized type
+     *     jgemma can write), or null to keep the first input's type (F32 for quantized inputs)
      * @param progress told after each tensor
      * @throws ModelFormatException if the inputs differ in config, names or shapes
      * @throws IllegalArgumentException if the arguments do not fit each other
@@ -76,7 +75,7 @@ public final class CheckpointMerge {
                 opened.add(Opened.of(p));
             }
             checkSame(opened);
-            writeHf(opened, method, out, type, progress);
+            write(opened, method, out, type, progress);
         } finally {
             opened.forEach(o -> o.source().close());
         }
@@ -147,66 +146,57 @@ public final class CheckpointMerge {
         return v instanceof int[] a ? Arrays.toString(a) : String.valueOf(v);
     }
 
-    private static void writeHf(List<Opened> in, MergeMethod method, Path out, TensorType type, ProgressListener progress) {
+    private static void write(List<Opened> in, MergeMethod method, Path out, TensorType type, ProgressListener progress) {
         Opened first = in.getFirst();
-        if (first.isGguf()) {
-            throw new IllegalArgumentException("GGUF inputs need a .gguf output");
+        boolean ggufOut = out.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".gguf");
+        if (ggufOut != first.isGguf()) {
+            throw new IllegalArgumentException(ggufOut
+                    ? "a .gguf output needs GGUF inputs (merge HF folders into a folder, then quantize)"
+                    : "GGUF inputs need a .gguf output");
         }
-        Path abs = out.toAbsolutePath();
-        Path parent = abs.getParent();
-        Path temp;
-        try {
-            Files.createDirectories(parent);
-            temp = Files.createTempDirectory(parent, "." + abs.getFileName() + "-");
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + out + ": " + e.getMessage(), e);
+        if (type != null && !(ggufOut ? TensorConverter.canWrite(type) : SAFETENSORS_TYPES.contains(type))) {
+            throw new IllegalArgumentException("cannot write " + type + " tensors to " + (ggufOut ? "GGUF" : "safetensors"));
         }
-        boolean done = false;
-        try {
-            List<Tensor> tensors = new ArrayList<>(first.source().tensors());
-            List<SafetensorsWriter.Entry> entries = new ArrayList<>();
+        Map<String, String> meta = new LinkedHashMap<>();
+        meta.put("format", "pt");
+        meta.put("merged_by", "jgemma " + method);
+        List<Tensor> tensors = new ArrayList<>(first.source().tensors());
+        try (MergeOutput output = ggufOut ? new GgufOutput(out, (GgufFile) first.source())
+                : new HfFolderOutput(out, first.path(), meta)) {
+            List<TensorType> types = new ArrayList<>();
             for (Tensor t : tensors) {
-                entries.add(new SafetensorsWriter.Entry(t.name(), outputType(t.type(), type), t.shape()));
+                TensorType tt = outputType(t, type, ggufOut);
+                types.add(tt);
+                output.declare(t.name(), tt, t.shape());
             }
-            Map<String, String> meta = new LinkedHashMap<>();
-            meta.put("format", "pt");
-            meta.put("merged_by", "jgemma " + method);
-            try (SafetensorsWriter w = SafetensorsWriter.create(temp.resolve(SafetensorsCheckpoint.SINGLE), entries, meta)) {
-                for (int i = 0; i < tensors.size(); i++) {
-                    Tensor t = tensors.get(i);
-                    List<Tensor> parts = in.stream().map(o -> o.source().get(t.name())).toList();
-                    mergeTensor(parts, method, w);
-                    progress.progress(i + 1, tensors.size(), i + 1);
-                }
-                w.commit();
+            for (int i = 0; i < tensors.size(); i++) {
+                Tensor t = tensors.get(i);
+                List<Tensor> parts = in.stream().map(o -> o.source().get(t.name())).toList();
+                mergeTensor(parts, method, types.get(i), output);
+                progress.progress(i + 1, tensors.size(), i + 1);
             }
-            Files.copy(first.path().resolve("config.json"), temp.resolve("config.json"));
-            for (String f : COPIED) {
-                Path src = first.path().resolve(f);
-                if (Files.isRegularFile(src)) {
-                    Files.copy(src, temp.resolve(f));
-                }
-            }
-            Files.move(temp, abs, StandardCopyOption.ATOMIC_MOVE);
-            done = true;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + out + ": " + e.getMessage(), e);
-        } finally {
-            if (!done) {
-                deleteTree(temp);
-            }
+            output.commit();
         }
     }
 
-    static TensorType outputType(TensorType input, TensorType requested) {
-        if (requested != null) {
+    /**
+     * The requested type for matrices whose rows fit its blocks; 1-D tensors (norms) stay F32 in
+     * GGUF, as llama.cpp keeps them; without a request, plain input types are kept and quantized
+     * ones become F32.
+     */
+    static TensorType outputType(Tensor t, TensorType requested, boolean gguf) {
+        if (gguf && t.rank() == 1) {
+            return TensorType.F32;
+        }
+        if (requested != null && t.cols() % requested.blockSize() == 0) {
             return requested;
         }
-        return input == TensorType.F16 || input == TensorType.BF16 ? input : TensorType.F32;
+        TensorType input = t.type();
+        return input == TensorType.F16 || input == TensorType.BF16 || input == TensorType.F32 ? input : TensorType.F32;
     }
 
     /** Streams one tensor: rows in chunks, combined in double precision, appended to the writer. */
-    static void mergeTensor(List<Tensor> parts, MergeMethod method, SafetensorsWriter w) {
+    static void mergeTensor(List<Tensor> parts, MergeMethod method, TensorType type, MergeOutput output) {
         Tensor first = parts.getFirst();
         int cols = Math.toIntExact(first.cols());
         long rows = first.rows();
@@ -228,7 +218,7 @@ public final class CheckpointMerge {
                 }
                 out[i] = (float) acc;
             }
-            w.append(out, 0, n * cols);
+            output.append(type, out, 0, n * cols);
         }
     }
 
@@ -283,15 +273,5 @@ public final class CheckpointMerge {
             }
         }
         return new double[] {ab, aa, bb};
-    }
-
-    private static void deleteTree(Path dir) {
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException ignored) {
-            // best effort: a temp folder whose deletion failed is hidden (dot-prefixed)
-        }
     }
 }

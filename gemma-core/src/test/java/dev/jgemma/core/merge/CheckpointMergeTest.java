@@ -140,7 +140,39 @@ class CheckpointMergeTest {
         assertThatThrownBy(() -> CheckpointMerge.merge(List.of(f32(), f32()), MergeMethod.linear(1, 1), existing, null,
                 ProgressListener.NONE)).hasMessageContaining("already exists");
         try (Stream<Path> s = Files.list(tmp)) {
-            assertThat(s.map(p -> p.getFileName().toString()).toList()).containsExactlyInAnyOrder("a-file", "existing");
+            assertThat(s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(".")).toList()).isEmpty();
         }
+    }
+
+    @Test
+    void ggufInputsMergeIntoAGgufWithTheirMetadata() {
+        Path q8 = Fixtures.model("tiny").resolve("gguf/model-q8_0.gguf");
+        Path f32gguf = Fixtures.model("tiny").resolve("gguf/model-f32.gguf");
+        Path same = tmp.resolve("same.gguf");
+        CheckpointMerge.merge(List.of(f32gguf, f32gguf), MergeMethod.linear(1, 1), same, null, ProgressListener.NONE);
+        try (dev.jgemma.core.format.GgufFile a = dev.jgemma.core.format.GgufFile.open(same);
+             dev.jgemma.core.format.GgufFile b = dev.jgemma.core.format.GgufFile.open(f32gguf)) {
+            assertThat(a.metadata().keySet()).containsExactlyElementsOf(b.metadata().keySet());
+            for (Tensor t : b.tensors()) {
+                assertThat(a.get(t.name()).data().toArray(ValueLayout.JAVA_BYTE)).as(t.name())
+                        .isEqualTo(t.data().toArray(ValueLayout.JAVA_BYTE));
+            }
+        }
+        // A quantized input is dequantized; the output may be quantized again.
+        Path mixed = tmp.resolve("mixed.gguf");
+        CheckpointMerge.merge(List.of(f32gguf, q8), MergeMethod.linear(1, 1), mixed, TensorType.Q8_0, ProgressListener.NONE);
+        try (Gemma2Model model = Gemma2Model.load(mixed, ModelOptions.defaults().threads(1))) {
+            assertThat(model.tensors().get("blk.0.attn_q.weight").type()).isEqualTo(TensorType.Q8_0);
+            assertThat(model.tensors().get("blk.0.attn_norm.weight").type()).isEqualTo(TensorType.F32);
+            for (float v : model.newSession().prefill(2, 9)) {
+                assertThat(v).isFinite();
+            }
+        }
+        assertThatThrownBy(() -> CheckpointMerge.merge(List.of(f32(), f32()), MergeMethod.linear(1, 1), tmp.resolve("x.gguf"), null,
+                ProgressListener.NONE)).hasMessageContaining("needs GGUF inputs");
+        assertThatThrownBy(() -> CheckpointMerge.merge(List.of(f32(), f32()), MergeMethod.linear(1, 1), tmp.resolve("y"), TensorType.Q8_0,
+                ProgressListener.NONE)).hasMessageContaining("cannot write Q8_0");
+        assertThat(tmp.resolve("x.gguf")).doesNotExist();
+        assertThat(tmp.resolve("y")).doesNotExist();
     }
 }
