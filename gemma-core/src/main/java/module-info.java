@@ -7,5 +7,6 @@ module dev.jgemma.core {
 
     exports dev.jgemma.core;
     exports dev.jgemma.core.format;
+    exports dev.jgemma.core.sampling;
     exports dev.jgemma.core.tensor;
 }
