@@ -1,0 +1,295 @@
+package dev.jgemma.tokenizer;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Text to ids: finds added tokens, normalizes (' ' to '▁'), cuts the rest into words, runs BPE on
+ * each word and replaces unknown characters by their UTF-8 byte pieces.
+ *
+ * <p>Gemma has no pre-tokenizer, so HuggingFace runs BPE on whole lines. When no merge rule joins
+ * a piece ending in something other than '▁' to a piece starting with '▁' (true for Gemma, checked
+ * when the tokenizer is built), a word can be cut before every '▁' that follows another character
+ * without changing the result, because no merge can cross such a cut. Short words then let the
+ * merge loop run in a few cache lines.
+ *
+ * <p>Immutable and thread-safe; the only mutable state is {@link #wholeWordState}, a memo whose
+ * entries are written with the same value by any thread that computes them.
+ */
+final class TextEncoder {
+    static final char METASPACE = '\u2581';
+    private static final byte UNKNOWN = 0;
+    private static final byte SELF = 1;
+    private static final byte SPLIT = 2;
+
+    private final PieceTable pieces;
+    private final int vocabularySize;
+    private final BytePairMerger merger;
+    private final AddedTokenMatcher allAdded;
+    private final AddedTokenMatcher plainAdded;
+    private final boolean matchInRawText;
+    private final boolean escapeSpaces;
+    private final boolean splitAtMetaspace;
+    /** BMP char to piece id (or pseudo id), -1 if neither. */
+    private final int[] charIds;
+    private final Map<Integer, Integer> supplementaryPseudoIds;
+    private final int[] byteIds = new int[256];
+    private final boolean byteFallback;
+    private final int unkId;
+    /** Per piece: does BPE of the piece's own text give back the piece? Filled lazily. */
+    private final byte[] wholeWordState;
+    private final Scratch.Pool scratchPool = new Scratch.Pool();
+
+    TextEncoder(ModelData model) {
+        this.pieces = model.pieces();
+        this.vocabularySize = pieces.size();
+        this.merger = new BytePairMerger(model.merges());
+        this.matchInRawText = model.matchAddedTokensInRawText();
+        this.escapeSpaces = model.escapeSpaces();
+        this.byteFallback = model.byteFallback();
+        this.unkId = model.unkId();
+        this.wholeWordState = new byte[vocabularySize];
+
+        List<String> all = new ArrayList<>();
+        List<String> plain = new ArrayList<>();
+        int[] allIds = new int[model.addedTokenIds().length];
+        int[] plainIds = new int[model.addedTokenIds().length];
+        for (int id : model.addedTokenIds()) {
+            allIds[all.size()] = id;
+            all.add(pieces.piece(id));
+            if (!model.special()[id]) {
+                plainIds[plain.size()] = id;
+                plain.add(pieces.piece(id));
+            }
+        }
+        this.allAdded = new AddedTokenMatcher(all, allIds);
+        this.plainAdded = new AddedTokenMatcher(plain, plainIds);
+
+        int[] pseudo = model.pseudoCodePoints();
+        int[] ids = new int[Character.MAX_VALUE + 1];
+        for (int c = 0; c <= Character.MAX_VALUE; c++) {
+            ids[c] = pieces.idOfChar((char) c);
+        }
+        Map<Integer, Integer> supplementary = new HashMap<>();
+        for (int k = 0; k < pseudo.length; k++) {
+            if (Character.isBmpCodePoint(pseudo[k])) {
+                ids[pseudo[k]] = vocabularySize + k;
+            } else {
+                supplementary.put(pseudo[k], vocabularySize + k);
+            }
+        }
+        this.charIds = ids;
+        this.supplementaryPseudoIds = Map.copyOf(supplementary);
+
+        Arrays.fill(byteIds, -1);
+        char[] pool = pieces.pool();
+        for (int id = 0; id < vocabularySize; id++) {
+            if (model.types()[id] == TokenType.BYTE || model.types()[id] == TokenType.NORMAL) {
+                int b = ModelData.byteValue(pool, pieces.start(id), pieces.end(id));
+                if (b >= 0 && (byteIds[b] < 0 || model.types()[id] == TokenType.BYTE)) {
+                    byteIds[b] = id;
+                }
+            }
+        }
+        this.splitAtMetaspace = noMergeCrossesMetaspace(model.merges(), pseudo);
+    }
+
+    /** Whether no rule merges a symbol ending in a non-'▁' char with one starting with '▁'. */
+    private boolean noMergeCrossesMetaspace(MergeTable merges, int[] pseudo) {
+        boolean[] crossing = {false};
+        char[] pool = pieces.pool();
+        merges.forEachPair((left, right) -> {
+            boolean leftEndsOther = left >= vocabularySize
+                    ? pseudo[left - vocabularySize] != METASPACE
+                    : pool[pieces.end(left) - 1] != METASPACE;
+            boolean rightStartsMeta = right >= vocabularySize
+                    ? pseudo[right - vocabularySize] == METASPACE
+                    : pool[pieces.start(right)] == METASPACE;
+            if (leftEndsOther && rightStartsMeta) {
+                crossing[0] = true;
+            }
+        });
+        return !crossing[0];
+    }
+
+    /**
+     * Encodes {@code text}.
+     *
+     * @param withSpecialTokens also match the text of special tokens ({@code <start_of_turn>}, ...)
+     * @param firstId an id to put first (BOS), or -1
+     */
+    int[] encode(String text, boolean withSpecialTokens, int firstId) {
+        Scratch s = scratchPool.acquire();
+        try {
+            if (firstId >= 0) {
+                s.add(firstId);
+            }
+            int n = text.length();
+            char[] buf = s.text(n);
+            Strings.copyWellFormed(text, buf);
+            if (!matchInRawText) {
+                normalize(buf, 0, n);
+            }
+            AddedTokenMatcher matcher = withSpecialTokens ? allAdded : plainAdded;
+            int segment = 0;
+            if (matcher.tokenCount() > 0) {
+                int i = 0;
+                while (i < n) {
+                    if (matcher.mayStartWith(buf[i])) {
+                        long hit = matcher.longestAt(buf, i, n);
+                        if (hit != AddedTokenMatcher.NO_MATCH) {
+                            encodeSegment(s, segment, i);
+                            s.add((int) hit);
+                            i += (int) (hit >>> 32);
+                            segment = i;
+                            continue;
+                        }
+                    }
+                    i++;
+                }
+            }
+            encodeSegment(s, segment, n);
+            return s.result();
+        } finally {
+            scratchPool.release(s);
+        }
+    }
+
+    private void normalize(char[] buf, int start, int end) {
+        if (escapeSpaces) {
+            for (int i = start; i < end; i++) {
+                if (buf[i] == ' ') {
+                    buf[i] = METASPACE;
+                }
+            }
+        }
+    }
+
+    /** Encodes the text between two added tokens. */
+    private void encodeSegment(Scratch s, int start, int end) {
+        if (start >= end) {
+            return;
+        }
+        char[] buf = s.text;
+        if (matchInRawText) {
+            normalize(buf, start, end);
+        }
+        if (!splitAtMetaspace) {
+            encodeWord(s, start, end);
+            return;
+        }
+        int word = start;
+        for (int i = start + 1; i < end; i++) {
+            if (buf[i] == METASPACE && buf[i - 1] != METASPACE) {
+                encodeWord(s, word, i);
+                word = i;
+            }
+        }
+        encodeWord(s, word, end);
+    }
+
+    private void encodeWord(Scratch s, int start, int end) {
+        char[] buf = s.text;
+        int whole = -1;
+        if (end - start > 1) {
+            whole = pieces.idOf(buf, start, end);
+            if (whole >= 0 && wholeWordState[whole] == SELF) {
+                s.add(whole);
+                return;
+            }
+        }
+        s.ensureSymbols(end - start);
+        int[] sym = s.sym;
+        int[] pos = s.pos;
+        int n = 0;
+        for (int i = start; i < end; n++) {
+            char c = buf[i];
+            pos[n] = i;
+            if (Character.isHighSurrogate(c) && i + 1 < end) {
+                sym[n] = supplementaryId(buf, i);
+                i += 2;
+            } else {
+                sym[n] = charIds[c];
+                i++;
+            }
+        }
+        pos[n] = end;
+        n = merger.merge(s, n);
+        if (whole >= 0 && wholeWordState[whole] == UNKNOWN) {
+            wholeWordState[whole] = n == 1 && sym[0] == whole ? SELF : SPLIT;
+        }
+        boolean unknownBefore = false;
+        for (int k = 0; k < n; k++) {
+            int id = sym[k];
+            if (id >= 0 && id < vocabularySize) {
+                s.add(id);
+                unknownBefore = false;
+            } else {
+                unknownBefore = fallBack(s, Character.codePointAt(buf, pos[k]), unknownBefore);
+            }
+        }
+    }
+
+    private int supplementaryId(char[] buf, int i) {
+        int id = pieces.idOf(buf, i, i + 2);
+        if (id < 0 && !supplementaryPseudoIds.isEmpty()) {
+            id = supplementaryPseudoIds.getOrDefault(Character.toCodePoint(buf[i], buf[i + 1]), -1);
+        }
+        return id;
+    }
+
+    /**
+     * Emits an unknown character as its UTF-8 byte pieces, or as the unknown piece (consecutive
+     * unknown pieces fused into one) when byte fallback is off or a byte piece is missing.
+     *
+     * @return whether an unknown piece was emitted
+     */
+    private boolean fallBack(Scratch s, int codePoint, boolean unknownBefore) {
+        if (byteFallback) {
+            int b0;
+            int b1 = -1;
+            int b2 = -1;
+            int b3 = -1;
+            if (codePoint < 0x80) {
+                b0 = codePoint;
+            } else if (codePoint < 0x800) {
+                b0 = 0xC0 | (codePoint >> 6);
+                b1 = 0x80 | (codePoint & 0x3F);
+            } else if (codePoint < 0x10000) {
+                b0 = 0xE0 | (codePoint >> 12);
+                b1 = 0x80 | ((codePoint >> 6) & 0x3F);
+                b2 = 0x80 | (codePoint & 0x3F);
+            } else {
+                b0 = 0xF0 | (codePoint >> 18);
+                b1 = 0x80 | ((codePoint >> 12) & 0x3F);
+                b2 = 0x80 | ((codePoint >> 6) & 0x3F);
+                b3 = 0x80 | (codePoint & 0x3F);
+            }
+            if (byteIds[b0] >= 0 && (b1 < 0 || byteIds[b1] >= 0) && (b2 < 0 || byteIds[b2] >= 0)
+                    && (b3 < 0 || byteIds[b3] >= 0)) {
+                s.add(byteIds[b0]);
+                if (b1 >= 0) {
+                    s.add(byteIds[b1]);
+                }
+                if (b2 >= 0) {
+                    s.add(byteIds[b2]);
+                }
+                if (b3 >= 0) {
+                    s.add(byteIds[b3]);
+                }
+                return false;
+            }
+        }
+        if (unkId < 0) {
+            throw new IllegalStateException("character U+" + Integer.toHexString(codePoint).toUpperCase()
+                    + " has no piece, and the vocabulary has neither byte pieces for it nor an unknown piece");
+        }
+        if (!unknownBefore) {
+            s.add(unkId);
+        }
+        return true;
+    }
+}
