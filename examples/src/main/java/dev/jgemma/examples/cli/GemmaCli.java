@@ -18,7 +18,8 @@ public final class GemmaCli {
     private static final List<Command> COMMANDS = List.of(
             new InfoCommand(),
             new LogitsCommand(),
-            new GenerateCommand());
+            new GenerateCommand(),
+            new ChatCommand());
 
     private GemmaCli() {
     }
