@@ -50,6 +50,7 @@ import java.util.function.Function;
 public final class Conversation {
     private final Gemma gemma;
     private final ChatTemplate template;
+    private final Object lock = new Object();
     private Function<GenerationSettings, TokenPicker> pickers;
     private Session session;
     private History history;
@@ -79,9 +80,11 @@ public final class Conversation {
     }
 
     /** Test seam: replaces the sampler of this conversation's later replies (null: the sampler). */
-    synchronized Conversation pickers(Function<GenerationSettings, TokenPicker> p) {
-        pickers = p;
-        return this;
+    Conversation pickers(Function<GenerationSettings, TokenPicker> p) {
+        synchronized (lock) {
+            pickers = p;
+            return this;
+        }
     }
 
     /** The production picker: a seeded {@link Sampler}. */
@@ -100,22 +103,26 @@ public final class Conversation {
      * @throws IllegalArgumentException if null
      * @throws IllegalStateException if a reply is being generated
      */
-    public synchronized Conversation system(String text) {
-        if (text == null) {
-            throw new IllegalArgumentException("the system text must not be null (an empty text removes it)");
+    public Conversation system(String text) {
+        synchronized (lock) {
+            if (text == null) {
+                throw new IllegalArgumentException("the system text must not be null (an empty text removes it)");
+            }
+            checkIdle("change the system text");
+            String next = ChatTemplate.trim(text).isEmpty() ? null : text;
+            if (!java.util.Objects.equals(next, system)) {
+                system = next;
+                rebuild(history.turns());
+            }
+            return this;
         }
-        checkIdle("change the system text");
-        String next = ChatTemplate.trim(text).isEmpty() ? null : text;
-        if (!java.util.Objects.equals(next, system)) {
-            system = next;
-            rebuild(history.turns());
-        }
-        return this;
     }
 
     /** @return the system text, if set */
-    public synchronized Optional<String> systemText() {
-        return Optional.ofNullable(system);
+    public Optional<String> systemText() {
+        synchronized (lock) {
+            return Optional.ofNullable(system);
+        }
     }
 
     /**
@@ -123,9 +130,11 @@ public final class Conversation {
      * @return this
      * @throws IllegalArgumentException if out of range
      */
-    public synchronized Conversation temperature(double t) {
-        settings = settings.temperature(t);
-        return this;
+    public Conversation temperature(double t) {
+        synchronized (lock) {
+            settings = settings.temperature(t);
+            return this;
+        }
     }
 
     /**
@@ -133,9 +142,11 @@ public final class Conversation {
      * @return this
      * @throws IllegalArgumentException if negative
      */
-    public synchronized Conversation topK(int k) {
-        settings = settings.topK(k);
-        return this;
+    public Conversation topK(int k) {
+        synchronized (lock) {
+            settings = settings.topK(k);
+            return this;
+        }
     }
 
     /**
@@ -144,9 +155,11 @@ public final class Conversation {
      * @return this
      * @throws IllegalArgumentException if out of range
      */
-    public synchronized Conversation topP(double p) {
-        settings = settings.topP(p);
-        return this;
+    public Conversation topP(double p) {
+        synchronized (lock) {
+            settings = settings.topP(p);
+            return this;
+        }
     }
 
     /**
@@ -155,9 +168,11 @@ public final class Conversation {
      * @return this
      * @throws IllegalArgumentException if out of range
      */
-    public synchronized Conversation minP(double p) {
-        settings = settings.minP(p);
-        return this;
+    public Conversation minP(double p) {
+        synchronized (lock) {
+            settings = settings.minP(p);
+            return this;
+        }
     }
 
     /**
@@ -165,9 +180,11 @@ public final class Conversation {
      * @return this
      * @throws IllegalArgumentException if not positive and finite
      */
-    public synchronized Conversation repetitionPenalty(double penalty) {
-        settings = settings.repetitionPenalty(penalty);
-        return this;
+    public Conversation repetitionPenalty(double penalty) {
+        synchronized (lock) {
+            settings = settings.repetitionPenalty(penalty);
+            return this;
+        }
     }
 
     /**
@@ -175,9 +192,11 @@ public final class Conversation {
      *     time (each reply's draws are seeded from this seed and the length of the history)
      * @return this
      */
-    public synchronized Conversation seed(long s) {
-        settings = settings.seed(s);
-        return this;
+    public Conversation seed(long s) {
+        synchronized (lock) {
+            settings = settings.seed(s);
+            return this;
+        }
     }
 
     /**
@@ -185,9 +204,11 @@ public final class Conversation {
      * @return this
      * @throws IllegalArgumentException if below 1
      */
-    public synchronized Conversation maxTokens(int n) {
-        settings = settings.maxTokens(n);
-        return this;
+    public Conversation maxTokens(int n) {
+        synchronized (lock) {
+            settings = settings.maxTokens(n);
+            return this;
+        }
     }
 
     /**
@@ -196,12 +217,14 @@ public final class Conversation {
      * @return this
      * @throws IllegalArgumentException if any is null or empty
      */
-    public synchronized Conversation stopStrings(String... stops) {
-        if (stops == null) {
-            throw new IllegalArgumentException("stop strings must not be null");
+    public Conversation stopStrings(String... stops) {
+        synchronized (lock) {
+            if (stops == null) {
+                throw new IllegalArgumentException("stop strings must not be null");
+            }
+            settings = settings.stopStrings(Arrays.asList(stops));
+            return this;
         }
-        settings = settings.stopStrings(Arrays.asList(stops));
-        return this;
     }
 
     /**
@@ -210,9 +233,11 @@ public final class Conversation {
      * @return this
      * @throws IllegalArgumentException for a negative id or a NaN or +Infinity amount
      */
-    public synchronized Conversation logitBias(Map<Integer, Float> bias) {
-        settings = settings.logitBias(bias);
-        return this;
+    public Conversation logitBias(Map<Integer, Float> bias) {
+        synchronized (lock) {
+            settings = settings.logitBias(bias);
+            return this;
+        }
     }
 
     /**
@@ -220,12 +245,14 @@ public final class Conversation {
      * @return this
      * @throws IllegalArgumentException if null
      */
-    public synchronized Conversation overflowPolicy(OverflowPolicy policy) {
-        if (policy == null) {
-            throw new IllegalArgumentException("the overflow policy must not be null");
+    public Conversation overflowPolicy(OverflowPolicy policy) {
+        synchronized (lock) {
+            if (policy == null) {
+                throw new IllegalArgumentException("the overflow policy must not be null");
+            }
+            overflow = policy;
+            return this;
         }
-        overflow = policy;
-        return this;
     }
 
     /**
@@ -233,22 +260,28 @@ public final class Conversation {
      * @return this
      * @throws IllegalArgumentException if null
      */
-    public synchronized Conversation settings(GenerationSettings s) {
-        if (s == null) {
-            throw new IllegalArgumentException("the generation settings must not be null");
+    public Conversation settings(GenerationSettings s) {
+        synchronized (lock) {
+            if (s == null) {
+                throw new IllegalArgumentException("the generation settings must not be null");
+            }
+            settings = s;
+            return this;
         }
-        settings = s;
-        return this;
     }
 
     /** @return the generation settings in force */
-    public synchronized GenerationSettings settings() {
-        return settings;
+    public GenerationSettings settings() {
+        synchronized (lock) {
+            return settings;
+        }
     }
 
     /** @return the overflow policy in force */
-    public synchronized OverflowPolicy overflowPolicy() {
-        return overflow;
+    public OverflowPolicy overflowPolicy() {
+        synchronized (lock) {
+            return overflow;
+        }
     }
 
     // ---------------------------------------------------------------- history
@@ -264,11 +297,13 @@ public final class Conversation {
      * @throws IllegalArgumentException if the messages do not alternate as described
      * @throws IllegalStateException if a reply is being generated or the model is closed
      */
-    public synchronized Conversation add(Message... messages) {
-        if (messages == null) {
-            throw new IllegalArgumentException("messages must not be null");
+    public Conversation add(Message... messages) {
+        synchronized (lock) {
+            if (messages == null) {
+                throw new IllegalArgumentException("messages must not be null");
+            }
+            return add(Arrays.asList(messages));
         }
-        return add(Arrays.asList(messages));
     }
 
     /**
@@ -277,47 +312,49 @@ public final class Conversation {
      * @param messages the messages to append
      * @return this
      */
-    public synchronized Conversation add(List<Message> messages) {
-        gemma.ensureOpen();
-        checkIdle("add messages");
-        if (messages == null) {
-            throw new IllegalArgumentException("messages must not be null");
-        }
-        String newSystem = system;
-        Message.Role expected = Message.Role.USER;
-        for (int i = 0; i < messages.size(); i++) {
-            Message m = messages.get(i);
-            if (m == null) {
-                throw new IllegalArgumentException("message " + i + " is null");
+    public Conversation add(List<Message> messages) {
+        synchronized (lock) {
+            gemma.ensureOpen();
+            checkIdle("add messages");
+            if (messages == null) {
+                throw new IllegalArgumentException("messages must not be null");
             }
-            if (m.role() == Message.Role.SYSTEM) {
-                if (i != 0 || !history.isEmpty()) {
-                    throw new IllegalArgumentException("message " + i + ": a system message can only come first in an empty "
-                            + "conversation (use system() to change it later)");
+            String newSystem = system;
+            Message.Role expected = Message.Role.USER;
+            for (int i = 0; i < messages.size(); i++) {
+                Message m = messages.get(i);
+                if (m == null) {
+                    throw new IllegalArgumentException("message " + i + " is null");
                 }
-                newSystem = ChatTemplate.trim(m.content()).isEmpty() ? null : m.content();
-                continue;
+                if (m.role() == Message.Role.SYSTEM) {
+                    if (i != 0 || !history.isEmpty()) {
+                        throw new IllegalArgumentException("message " + i + ": a system message can only come first in an empty "
+                                + "conversation (use system() to change it later)");
+                    }
+                    newSystem = ChatTemplate.trim(m.content()).isEmpty() ? null : m.content();
+                    continue;
+                }
+                if (m.role() != expected) {
+                    throw new IllegalArgumentException("message " + i + " is a " + m.role().jsonName() + " message but a "
+                            + expected.jsonName() + " message must come next (user and model messages alternate, starting with user)");
+                }
+                expected = expected == Message.Role.USER ? Message.Role.MODEL : Message.Role.USER;
             }
-            if (m.role() != expected) {
-                throw new IllegalArgumentException("message " + i + " is a " + m.role().jsonName() + " message but a "
-                        + expected.jsonName() + " message must come next (user and model messages alternate, starting with user)");
+            if (expected == Message.Role.MODEL) {
+                throw new IllegalArgumentException("the messages end with a user message: add() takes complete exchanges; "
+                        + "send the last user message with send()");
             }
-            expected = expected == Message.Role.USER ? Message.Role.MODEL : Message.Role.USER;
-        }
-        if (expected == Message.Role.MODEL) {
-            throw new IllegalArgumentException("the messages end with a user message: add() takes complete exchanges; "
-                    + "send the last user message with send()");
-        }
-        system = newSystem;
-        for (Message m : messages) {
-            switch (m.role()) {
-                case USER -> history.addUser(m.content(), system);
-                case MODEL -> history.addModel(m.content());
-                case SYSTEM -> {
+            system = newSystem;
+            for (Message m : messages) {
+                switch (m.role()) {
+                    case USER -> history.addUser(m.content(), system);
+                    case MODEL -> history.addModel(m.content());
+                    case SYSTEM -> {
+                    }
                 }
             }
+            return this;
         }
-        return this;
     }
 
     /**
@@ -325,45 +362,55 @@ public final class Conversation {
      *
      * @param replyTokens a model reply's own tokens, or null to encode the text
      */
-    synchronized void appendTurn(Message m, int[] replyTokens) {
-        switch (m.role()) {
-            case USER -> history.addUser(m.content(), system);
-            case MODEL -> {
-                if (replyTokens != null) {
-                    history.addModel(m.content(), replyTokens);
-                } else {
-                    history.addModel(m.content());
+    void appendTurn(Message m, int[] replyTokens) {
+        synchronized (lock) {
+            switch (m.role()) {
+                case USER -> history.addUser(m.content(), system);
+                case MODEL -> {
+                    if (replyTokens != null) {
+                        history.addModel(m.content(), replyTokens);
+                    } else {
+                        history.addModel(m.content());
+                    }
                 }
+                case SYSTEM -> throw new IllegalArgumentException("a system message is not a turn");
             }
-            case SYSTEM -> throw new IllegalArgumentException("a system message is not a turn");
         }
     }
 
     /** @return the user and model messages so far, oldest first (the system text is separate) */
-    public synchronized List<Message> messages() {
-        List<Message> out = new ArrayList<>();
-        for (History.Turn t : history.turns()) {
-            out.add(t.message());
+    public List<Message> messages() {
+        synchronized (lock) {
+            List<Message> out = new ArrayList<>();
+            for (History.Turn t : history.turns()) {
+                out.add(t.message());
+            }
+            return List.copyOf(out);
         }
-        return List.copyOf(out);
     }
 
     /** @return the history's turns, for saving */
-    synchronized List<History.Turn> turns() {
-        return history.turns();
+    List<History.Turn> turns() {
+        synchronized (lock) {
+            return history.turns();
+        }
     }
 
     /**
      * @return the token ids of the conversation exactly as the model reads them, from
      *     {@code <bos>} to the {@code <end_of_turn>\n} of the last reply
      */
-    public synchronized int[] tokens() {
-        return history.tokens();
+    public int[] tokens() {
+        synchronized (lock) {
+            return history.tokens();
+        }
     }
 
     /** @return how many of {@link #tokens()} are in the KV cache (the rest is read with the next message) */
-    public synchronized int cachedTokens() {
-        return session.position();
+    public int cachedTokens() {
+        synchronized (lock) {
+            return session.position();
+        }
     }
 
     /** @return the most tokens the conversation can hold */
@@ -418,27 +465,29 @@ public final class Conversation {
      * Checks the message, applies the overflow policy, appends the user turn and marks the
      * conversation busy. Everything that can be refused is refused here, before any work.
      */
-    private synchronized Turn begin(String message, Consumer<String> onText, Generation g) {
-        if (message == null) {
-            throw new IllegalArgumentException("the message must not be null (an empty message is allowed)");
+    private Turn begin(String message, Consumer<String> onText, Generation g) {
+        synchronized (lock) {
+            if (message == null) {
+                throw new IllegalArgumentException("the message must not be null (an empty message is allowed)");
+            }
+            gemma.ensureOpen();
+            checkIdle("send a message");
+            int[] generationPrompt = template.generationPrompt();
+            makeRoom(message);
+            GenerationSettings s = settings;
+            history.addUser(message, system);
+            int promptLength = history.size() + generationPrompt.length;
+            int[] pending = ChatTemplate.concat(history.tokensFrom(session.position()), generationPrompt);
+            long seed = s.seed().isPresent() ? s.seed().getAsLong() * 0x9E3779B97F4A7C15L + promptLength
+                    : ThreadLocalRandom.current().nextLong();
+            TokenPicker picker = pickers == null ? samplerFor(s, seed) : pickers.apply(s);
+            for (int t : ChatTemplate.concat(history.tail(s.sampling().repetitionWindow()), generationPrompt)) {
+                picker.accept(t);
+            }
+            running = g;
+            return new Turn(history.size(), pending, new GenerationLoop(session, template.tokenizer(), picker, s, onText,
+                    () -> g.cancelRequested() || Thread.currentThread().isInterrupted()));
         }
-        gemma.ensureOpen();
-        checkIdle("send a message");
-        int[] generationPrompt = template.generationPrompt();
-        makeRoom(message);
-        GenerationSettings s = settings;
-        history.addUser(message, system);
-        int promptLength = history.size() + generationPrompt.length;
-        int[] pending = ChatTemplate.concat(history.tokensFrom(session.position()), generationPrompt);
-        long seed = s.seed().isPresent() ? s.seed().getAsLong() * 0x9E3779B97F4A7C15L + promptLength
-                : ThreadLocalRandom.current().nextLong();
-        TokenPicker picker = pickers == null ? samplerFor(s, seed) : pickers.apply(s);
-        for (int t : ChatTemplate.concat(history.tail(s.sampling().repetitionWindow()), generationPrompt)) {
-            picker.accept(t);
-        }
-        running = g;
-        return new Turn(history.size(), pending, new GenerationLoop(session, template.tokenizer(), picker, s, onText,
-                () -> g.cancelRequested() || Thread.currentThread().isInterrupted()));
     }
 
     /** One reply in flight: runs the loop without holding the conversation's lock. */
@@ -468,7 +517,7 @@ public final class Conversation {
         }
 
         private Reply complete(GenerationLoop.Outcome o) {
-            synchronized (Conversation.this) {
+            synchronized (lock) {
                 int[] reply = o.tokens();
                 if (o.reason() == FinishReason.STOP_STRING) {
                     reply = ChatTemplate.concat(Arrays.copyOf(o.tokens(), o.keptTokens()),
@@ -489,7 +538,7 @@ public final class Conversation {
 
         /** Takes the user message back after a failure: the conversation is as before. */
         void abandon() {
-            synchronized (Conversation.this) {
+            synchronized (lock) {
                 if (history.lastRole() == Message.Role.USER) {
                     history.removeLast();
                 }
@@ -564,10 +613,12 @@ public final class Conversation {
      *     continue differently
      * @throws IllegalStateException if a reply is being generated or the model is closed
      */
-    public synchronized Conversation fork() {
-        gemma.ensureOpen();
-        checkIdle("fork");
-        return new Conversation(this);
+    public Conversation fork() {
+        synchronized (lock) {
+            gemma.ensureOpen();
+            checkIdle("fork");
+            return new Conversation(this);
+        }
     }
 
     /**
@@ -577,15 +628,17 @@ public final class Conversation {
      * @return this
      * @throws IllegalStateException if there is nothing to undo or a reply is being generated
      */
-    public synchronized Conversation undo() {
-        checkIdle("undo");
-        if (history.isEmpty()) {
-            throw new IllegalStateException("there is nothing to undo: the conversation is empty");
+    public Conversation undo() {
+        synchronized (lock) {
+            checkIdle("undo");
+            if (history.isEmpty()) {
+                throw new IllegalStateException("there is nothing to undo: the conversation is empty");
+            }
+            history.removeLast();
+            history.removeLast();
+            trimCache(history.size());
+            return this;
         }
-        history.removeLast();
-        history.removeLast();
-        trimCache(history.size());
-        return this;
     }
 
     /**
@@ -594,11 +647,13 @@ public final class Conversation {
      * @return this
      * @throws IllegalStateException if a reply is being generated
      */
-    public synchronized Conversation clear() {
-        checkIdle("clear");
-        history = new History(template);
-        session.reset();
-        return this;
+    public Conversation clear() {
+        synchronized (lock) {
+            checkIdle("clear");
+            history = new History(template);
+            session.reset();
+            return this;
+        }
     }
 
     /**
@@ -609,9 +664,11 @@ public final class Conversation {
      * @return the JSON text
      * @throws IllegalStateException if a reply is being generated
      */
-    public synchronized String toJson() {
-        checkIdle("save");
-        return ConversationJson.write(system, settings, overflow, history.turns());
+    public String toJson() {
+        synchronized (lock) {
+            checkIdle("save");
+            return ConversationJson.write(system, settings, overflow, history.turns());
+        }
     }
 
     private void checkIdle(String action) {
@@ -621,8 +678,10 @@ public final class Conversation {
     }
 
     @Override
-    public synchronized String toString() {
-        return "Conversation[" + history.turns().size() + " messages, " + history.size() + " tokens, " + session.position()
-                + " cached]";
+    public String toString() {
+        synchronized (lock) {
+            return "Conversation[" + history.turns().size() + " messages, " + history.size() + " tokens, " + session.position()
+                    + " cached]";
+        }
     }
 }
