@@ -3,6 +3,7 @@ package dev.jgemma.chat;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.jgemma.chat.logs.CapturingLogs;
 import dev.jgemma.core.ModelFormatException;
 import dev.jgemma.core.SlidingWindow;
 import java.io.IOException;

@@ -2,6 +2,7 @@ package dev.jgemma.chat;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.jgemma.chat.logs.CapturingLogs;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +27,7 @@ class WithoutVectorApiTest {
         Map<String, Object> run = (Map<String, Object>) ((Map<String, Object>) chatCase.get("runs")).get("ids");
         int[] greedy = ChatFixtures.ints(run.get("greedy"));
         try (Gemma first = TestModels.openGguf(); Gemma second = TestModels.openGguf()) {
+            assertThat(first.tokenizer().vocabularySize()).isEqualTo(256_000);
             Reply r = second.chat().maxTokens(greedy.length).send("Write a haiku about the sea.");
             assertThat(r.tokens()).containsExactly(Arrays.stream(greedy).boxed().toArray(Integer[]::new));
             assertThat(r.text()).isEqualTo(run.get("decoded"));

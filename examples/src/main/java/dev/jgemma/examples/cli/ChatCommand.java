@@ -87,13 +87,13 @@ final class ChatCommand implements Command {
         var settings = ChatFlags.settings(args);
         BufferedReader lines = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
         AtomicReference<Generation> running = new AtomicReference<>();
-        try (Gemma gemma = ChatFlags.load(args);
-             Interrupts.Registration ctrlC = handleInterrupts ? Interrupts.onCtrlC(() -> {
-                 Generation g = running.get();
-                 if (g == null || !g.cancel()) {
-                     System.exit(130);
-                 }
-             }) : Interrupts.NONE) {
+        Interrupts.Registration ctrlC = handleInterrupts ? Interrupts.onCtrlC(() -> {
+            Generation g = running.get();
+            if (g == null || !g.cancel()) {
+                System.exit(130);
+            }
+        }) : Interrupts.NONE;
+        try (Gemma gemma = ChatFlags.load(args)) {
             Conversation chat = gemma.chat().settings(settings);
             if (args.has("system")) {
                 chat.system(args.required("system"));
@@ -172,6 +172,8 @@ final class ChatCommand implements Command {
                     out.println("(" + e.getMessage() + ")");
                 }
             }
+        } finally {
+            ctrlC.close();
         }
     }
 

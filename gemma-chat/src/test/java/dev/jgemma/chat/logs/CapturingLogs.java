@@ -1,4 +1,4 @@
-package dev.jgemma.chat;
+package dev.jgemma.chat.logs;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -27,16 +27,20 @@ public final class CapturingLogs implements SLF4JServiceProvider {
     private static final List<Event> EVENTS = new CopyOnWriteArrayList<>();
 
     /** @return every event logged so far in this JVM */
-    static List<Event> events() {
+    public static List<Event> events() {
         return List.copyOf(EVENTS);
     }
 
     /** Forgets the events logged so far. */
-    static void clear() {
+    public static void clear() {
         EVENTS.clear();
     }
 
     private final ILoggerFactory factory = CapturingLogger::new;
+
+    /** Called by SLF4J's service loader. */
+    public CapturingLogs() {
+    }
     private final IMarkerFactory markers = new BasicMarkerFactory();
     private final MDCAdapter mdc = new NOPMDCAdapter();
 
