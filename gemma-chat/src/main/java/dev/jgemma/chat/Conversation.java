@@ -2,13 +2,12 @@ package dev.jgemma.chat;
 
 import dev.jgemma.core.ContextOverflowException;
 import dev.jgemma.core.Session;
-import dev.jgemma.core.sampling.Sampler;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -87,11 +86,6 @@ public final class Conversation {
         }
     }
 
-    /** The production picker: a seeded {@link Sampler}. */
-    static TokenPicker samplerFor(GenerationSettings s, long seed) {
-        return TokenPicker.of(new Sampler(s.sampling(), seed));
-    }
-
     // ---------------------------------------------------------------- settings
 
     /**
@@ -110,7 +104,7 @@ public final class Conversation {
             }
             checkIdle("change the system text");
             String next = ChatTemplate.trim(text).isEmpty() ? null : text;
-            if (!java.util.Objects.equals(next, system)) {
+            if (!Objects.equals(next, system)) {
                 system = next;
                 rebuild(history.turns());
             }
@@ -472,18 +466,12 @@ public final class Conversation {
             }
             gemma.ensureOpen();
             checkIdle("send a message");
-            int[] generationPrompt = template.generationPrompt();
             makeRoom(message);
             GenerationSettings s = settings;
             history.addUser(message, system);
-            int promptLength = history.size() + generationPrompt.length;
-            int[] pending = ChatTemplate.concat(history.tokensFrom(session.position()), generationPrompt);
-            long seed = s.seed().isPresent() ? s.seed().getAsLong() * 0x9E3779B97F4A7C15L + promptLength
-                    : ThreadLocalRandom.current().nextLong();
-            TokenPicker picker = pickers == null ? samplerFor(s, seed) : pickers.apply(s);
-            for (int t : ChatTemplate.concat(history.tail(s.sampling().repetitionWindow()), generationPrompt)) {
-                picker.accept(t);
-            }
+            int[] prompt = ChatTemplate.concat(history.tokens(), template.generationPrompt());
+            int[] pending = Arrays.copyOfRange(prompt, session.position(), prompt.length);
+            TokenPicker picker = pickers == null ? TokenPicker.forReply(s, prompt) : pickers.apply(s);
             running = g;
             return new Turn(history.size(), pending, new GenerationLoop(session, template.tokenizer(), picker, s, onText,
                     () -> g.cancelRequested() || Thread.currentThread().isInterrupted()));

@@ -16,7 +16,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -123,11 +122,7 @@ public final class Gemma implements AutoCloseable {
             throw new ContextOverflowException("the prompt needs " + tokens.length + " tokens but the context holds at most "
                     + session.maxContext());
         }
-        long seed = settings.seed().isPresent() ? settings.seed().getAsLong() * 0x9E3779B97F4A7C15L + tokens.length
-                : ThreadLocalRandom.current().nextLong();
-        TokenPicker picker = Conversation.samplerFor(settings, seed);
-        Arrays.stream(tokens, Math.max(0, tokens.length - settings.sampling().repetitionWindow()), tokens.length)
-                .forEach(picker::accept);
+        TokenPicker picker = TokenPicker.forReply(settings, tokens);
         Generation g = new Generation();
         long start = System.nanoTime();
         GenerationLoop loop = new GenerationLoop(session, tokenizer, picker, settings, text -> {

@@ -49,16 +49,6 @@ final class History {
         return Arrays.copyOf(tokens, size);
     }
 
-    /** @return the tokens from {@code from} on */
-    int[] tokensFrom(int from) {
-        return Arrays.copyOfRange(tokens, from, size);
-    }
-
-    /** @return the last {@code n} tokens (fewer if there are fewer) */
-    int[] tail(int n) {
-        return Arrays.copyOfRange(tokens, Math.max(0, size - n), size);
-    }
-
     List<Turn> turns() {
         return List.copyOf(turns);
     }

@@ -10,8 +10,9 @@ public enum OverflowPolicy {
     /**
      * Forget the oldest exchanges (a user message and the reply to it), as many as needed, then
      * read the remaining history again (the system text stays, folded into the new first user
-     * message). Throws {@link dev.jgemma.core.ContextOverflowException} if the new message does
-     * not fit even alone.
+     * message). The dropped exchanges are gone even if the reply then fails or is cancelled.
+     * Throws {@link dev.jgemma.core.ContextOverflowException}, changing nothing, if the new
+     * message does not fit even alone.
      */
     DROP_OLDEST
 }
