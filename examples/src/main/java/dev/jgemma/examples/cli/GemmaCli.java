@@ -19,7 +19,8 @@ public final class GemmaCli {
             new InfoCommand(),
             new LogitsCommand(),
             new GenerateCommand(),
-            new ChatCommand());
+            new ChatCommand(),
+            new MergeCommand());
 
     private GemmaCli() {
     }
