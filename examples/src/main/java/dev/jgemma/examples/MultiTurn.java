@@ -17,7 +17,7 @@ public final class MultiTurn {
     /** @param args the model: a .gguf file or an HF checkpoint folder */
     public static void main(String[] args) {
         try (Gemma gemma = Gemma.load(Path.of(args[0]))) {
-            Conversation chat = gemma.chat().system("You are a terse assistant.").maxTokens(64)
+            Conversation chat = gemma.chat().system("You are a terse assistant.").maxTokens(40)
                     .add(Message.user("My name is Ada."), Message.model("Nice to meet you, Ada."));
             Reply reply = chat.send("What is my name?");
             System.out.println("model: " + reply.text());

@@ -17,7 +17,7 @@ public final class Streaming {
     /** @param args the model: a .gguf file or an HF checkpoint folder */
     public static void main(String[] args) {
         try (Gemma gemma = Gemma.load(Path.of(args[0]))) {
-            Conversation chat = gemma.chat().temperature(0.8).topP(0.95).seed(7).maxTokens(200);
+            Conversation chat = gemma.chat().temperature(0.8).topP(0.95).seed(7).maxTokens(100);
             Generation generation = chat.stream("Write a haiku about the sea.", System.out::print);
             Reply reply = generation.await();
             System.out.println();
