@@ -8,7 +8,8 @@ import java.time.Duration;
  * @param promptTokens tokens run through the model before the first new token of this reply:
  *     only what the KV cache did not hold yet (the new user turn, the end of the previous reply,
  *     and any history that had to be re-read after an undo, restore or overflow)
- * @param generatedTokens tokens the model generated (a stop token included)
+ * @param generatedTokens tokens the model generated for the reply ({@link Reply#tokens()}; the stop
+ *     token that ended it is not counted)
  * @param timeToFirstToken from the start of the request to the first generated token
  * @param prefillTokensPerSecond prompt tokens per second of prompt processing
  * @param decodeTokensPerSecond generated tokens per second after the first one (0 if there was
