@@ -2,9 +2,7 @@ package dev.jgemma.tokenizer;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Text to ids: finds added tokens, normalizes (' ' to '▁'), cuts the rest into words, runs BPE on
@@ -33,9 +31,8 @@ final class TextEncoder {
     private final boolean matchInRawText;
     private final boolean escapeSpaces;
     private final boolean splitAtMetaspace;
-    /** BMP char to piece id (or pseudo id), -1 if neither. */
+    /** BMP char to piece id, -1 if none. */
     private final int[] charIds;
-    private final Map<Integer, Integer> supplementaryPseudoIds;
     private final int[] byteIds = new int[256];
     private final boolean byteFallback;
     private final int unkId;
@@ -46,7 +43,7 @@ final class TextEncoder {
     TextEncoder(ModelData model) {
         this.pieces = model.pieces();
         this.vocabularySize = pieces.size();
-        this.merger = new BytePairMerger(model.merges());
+        this.merger = new BytePairMerger(model.rules());
         this.matchInRawText = model.matchAddedTokensInRawText();
         this.escapeSpaces = model.escapeSpaces();
         this.byteFallback = model.byteFallback();
@@ -68,21 +65,11 @@ final class TextEncoder {
         this.allAdded = new AddedTokenMatcher(all, allIds);
         this.plainAdded = new AddedTokenMatcher(plain, plainIds);
 
-        int[] pseudo = model.pseudoCodePoints();
         int[] ids = new int[Character.MAX_VALUE + 1];
         for (int c = 0; c <= Character.MAX_VALUE; c++) {
             ids[c] = pieces.idOfChar((char) c);
         }
-        Map<Integer, Integer> supplementary = new HashMap<>();
-        for (int k = 0; k < pseudo.length; k++) {
-            if (Character.isBmpCodePoint(pseudo[k])) {
-                ids[pseudo[k]] = vocabularySize + k;
-            } else {
-                supplementary.put(pseudo[k], vocabularySize + k);
-            }
-        }
         this.charIds = ids;
-        this.supplementaryPseudoIds = Map.copyOf(supplementary);
 
         Arrays.fill(byteIds, -1);
         char[] pool = pieces.pool();
@@ -94,25 +81,23 @@ final class TextEncoder {
                 }
             }
         }
-        this.splitAtMetaspace = noMergeCrossesMetaspace(model.merges(), pseudo);
+        this.splitAtMetaspace = noPieceCrossesMetaspace();
     }
 
-    /** Whether no rule merges a symbol ending in a non-'▁' char with one starting with '▁'. */
-    private boolean noMergeCrossesMetaspace(MergeTable merges, int[] pseudo) {
-        boolean[] crossing = {false};
+    /**
+     * Whether no piece has '▁' right after another character; then no merge can join a symbol
+     * ending in another character to one starting with '▁', and words can be cut there.
+     */
+    private boolean noPieceCrossesMetaspace() {
         char[] pool = pieces.pool();
-        merges.forEachPair((left, right) -> {
-            boolean leftEndsOther = left >= vocabularySize
-                    ? pseudo[left - vocabularySize] != METASPACE
-                    : pool[pieces.end(left) - 1] != METASPACE;
-            boolean rightStartsMeta = right >= vocabularySize
-                    ? pseudo[right - vocabularySize] == METASPACE
-                    : pool[pieces.start(right)] == METASPACE;
-            if (leftEndsOther && rightStartsMeta) {
-                crossing[0] = true;
+        for (int id = 0; id < vocabularySize; id++) {
+            for (int i = pieces.start(id) + 1; i < pieces.end(id); i++) {
+                if (pool[i] == METASPACE && pool[i - 1] != METASPACE) {
+                    return false;
+                }
             }
-        });
-        return !crossing[0];
+        }
+        return true;
     }
 
     /**
@@ -209,7 +194,7 @@ final class TextEncoder {
             char c = buf[i];
             pos[n] = i;
             if (Character.isHighSurrogate(c) && i + 1 < end) {
-                sym[n] = supplementaryId(buf, i);
+                sym[n] = pieces.idOf(buf, i, i + 2);
                 i += 2;
             } else {
                 sym[n] = charIds[c];
@@ -224,21 +209,13 @@ final class TextEncoder {
         boolean unknownBefore = false;
         for (int k = 0; k < n; k++) {
             int id = sym[k];
-            if (id >= 0 && id < vocabularySize) {
+            if (id >= 0) {
                 s.add(id);
                 unknownBefore = false;
             } else {
                 unknownBefore = fallBack(s, Character.codePointAt(buf, pos[k]), unknownBefore);
             }
         }
-    }
-
-    private int supplementaryId(char[] buf, int i) {
-        int id = pieces.idOf(buf, i, i + 2);
-        if (id < 0 && !supplementaryPseudoIds.isEmpty()) {
-            id = supplementaryPseudoIds.getOrDefault(Character.toCodePoint(buf[i], buf[i + 1]), -1);
-        }
-        return id;
     }
 
     /**

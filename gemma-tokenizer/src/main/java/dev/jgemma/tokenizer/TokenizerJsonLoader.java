@@ -26,12 +26,15 @@ import tools.jackson.core.json.JsonFactory;
  * lstrip/rstrip/single_word.
  */
 final class TokenizerJsonLoader {
+    /**
+     * Property names stay canonicalized: without that Jackson reads bytes through a
+     * {@code Reader}, which is slower; interning 256,000 vocabulary names would be wasted work.
+     */
     private static final JsonFactory FACTORY = JsonFactory.builder()
-            .disable(TokenStreamFactory.Feature.CANONICALIZE_PROPERTY_NAMES)
             .disable(TokenStreamFactory.Feature.INTERN_PROPERTY_NAMES)
             .build();
     /** Guard against absurd ids that would make us allocate gigabytes. */
-    private static final int MAX_ID = 1 << 24;
+    private static final int MAX_ID = PieceTable.MAX_PIECES;
 
     private final String source;
     private final List<AddedToken> addedTokens = new ArrayList<>();
@@ -46,7 +49,6 @@ final class TokenizerJsonLoader {
     private int mergeCount;
     /** Merges seen before the vocabulary (not Gemma's order), resolved once it is known. */
     private List<String[]> pendingMerges;
-    private char[] concat = new char[64];
 
     private record AddedToken(int id, String content, boolean special) {
     }
@@ -335,16 +337,21 @@ final class TokenizerJsonLoader {
         int maxId = -1;
         while (p.nextToken() == JsonToken.PROPERTY_NAME) {
             String piece = p.currentName();
-            int id = readId(p, p.nextToken(), "the id of vocabulary piece \"" + Strings.escape(piece) + "\"");
-            if (id >= byId.length) {
-                byId = Arrays.copyOf(byId, Math.max(id + 1, byId.length * 2));
+            JsonToken idToken = p.nextToken();
+            long id = idToken == JsonToken.VALUE_NUMBER_INT ? p.getLongValue() : -1;
+            if (id < 0 || id >= MAX_ID) {
+                readId(p, idToken, "the id of vocabulary piece \"" + Strings.escape(piece) + "\""); // throws
             }
-            if (byId[id] != null) {
-                throw fail("the vocabulary has duplicate id " + id + " (pieces \"" + Strings.escape(byId[id])
+            int at = (int) id;
+            if (at >= byId.length) {
+                byId = Arrays.copyOf(byId, Math.max(at + 1, byId.length * 2));
+            }
+            if (byId[at] != null) {
+                throw fail("the vocabulary has duplicate id " + id + " (pieces \"" + Strings.escape(byId[at])
                         + "\" and \"" + Strings.escape(piece) + "\")");
             }
-            byId[id] = piece;
-            maxId = Math.max(maxId, id);
+            byId[at] = piece;
+            maxId = Math.max(maxId, at);
             count++;
         }
         if (count == 0) {
@@ -365,7 +372,7 @@ final class TokenizerJsonLoader {
     private void parseMerges(JsonParser p, JsonToken value) {
         expect(value, JsonToken.START_ARRAY, "\"merges\"");
         if (merges == null) {
-            merges = new MergeTable(vocab != null ? vocab.length * 3 : 1 << 16);
+            merges = new MergeTable(vocab != null ? vocab.length * 9 / 4 : 1 << 16);
         }
         JsonToken t;
         while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
@@ -393,11 +400,13 @@ final class TokenizerJsonLoader {
                     defer(new String(text, start, space - start), new String(text, space + 1, end - space - 1));
                 }
             } else if (t == JsonToken.START_ARRAY) {
-                expect(p.nextToken(), JsonToken.VALUE_STRING, "the first piece of merge #" + (mergeCount + 1));
-                String left = p.getString();
-                expect(p.nextToken(), JsonToken.VALUE_STRING, "the second piece of merge #" + (mergeCount + 1));
-                String right = p.getString();
-                expect(p.nextToken(), JsonToken.END_ARRAY, "merge #" + (mergeCount + 1) + " (a pair)");
+                JsonToken first = p.nextToken();
+                String left = first == JsonToken.VALUE_STRING ? p.getString() : null;
+                JsonToken second = p.nextToken();
+                String right = second == JsonToken.VALUE_STRING ? p.getString() : null;
+                if (left == null || right == null || p.nextToken() != JsonToken.END_ARRAY) {
+                    throw fail("merge #" + (mergeCount + 1) + " must be a pair of strings [\"a\", \"b\"]");
+                }
                 if (pieces != null) {
                     addMerge(mergeCount, left.toCharArray(), 0, left.length(), right.toCharArray(), 0, right.length());
                 } else {
@@ -419,25 +428,23 @@ final class TokenizerJsonLoader {
     }
 
     private void addMerge(int rank, char[] l, int lStart, int lEnd, char[] r, int rStart, int rEnd) {
-        int left = pieces.idOf(l, lStart, lEnd);
-        int right = pieces.idOf(r, rStart, rEnd);
+        int leftHash = PieceTable.rawHash(l, lStart, lEnd);
+        int rightHash = PieceTable.rawHash(r, rStart, rEnd);
+        int left = pieces.idOf(leftHash, l, lStart, lEnd);
+        int right = pieces.idOf(rightHash, r, rStart, rEnd);
         if (left < 0 || right < 0) {
             String missing = left < 0 ? new String(l, lStart, lEnd - lStart) : new String(r, rStart, rEnd - rStart);
             throw fail("merge #" + (rank + 1) + " \"" + Strings.escape(new String(l, lStart, lEnd - lStart)) + " "
                     + Strings.escape(new String(r, rStart, rEnd - rStart)) + "\" uses \"" + Strings.escape(missing)
                     + "\", which is not in the vocabulary");
         }
-        int length = (lEnd - lStart) + (rEnd - rStart);
-        if (concat.length < length) {
-            concat = new char[length * 2];
-        }
-        System.arraycopy(l, lStart, concat, 0, lEnd - lStart);
-        System.arraycopy(r, rStart, concat, lEnd - lStart, rEnd - rStart);
-        int merged = pieces.idOf(concat, 0, length);
+        int rightLength = rEnd - rStart;
+        int merged = pieces.idOfConcatenation(leftHash * PieceTable.power31(rightLength) + rightHash, l, lStart, lEnd, r, rStart, rEnd);
         if (merged < 0) {
             throw fail("merge #" + (rank + 1) + " \"" + Strings.escape(new String(l, lStart, lEnd - lStart)) + " "
                     + Strings.escape(new String(r, rStart, rEnd - rStart)) + "\" produces \""
-                    + Strings.escape(new String(concat, 0, length)) + "\", which is not in the vocabulary");
+                    + Strings.escape(new String(l, lStart, lEnd - lStart) + new String(r, rStart, rEnd - rStart))
+                    + "\", which is not in the vocabulary");
         }
         merges.put(left, right, rank, merged);
     }
@@ -494,7 +501,7 @@ final class TokenizerJsonLoader {
         int eosId = requiredPiece("<eos>");
         int padId = pieces.idOf("<pad>");
         boolean[] special = ModelData.specialSet(pieces, types, flagged);
-        return new ModelData(source, pieces, types, merges, new int[0], addedIds, special, true, escapeSpaces,
+        return new ModelData(source, pieces, types, merges, addedIds, special, true, escapeSpaces,
                 byteFallback, unkId, bosId, eosId, padId);
     }
 
