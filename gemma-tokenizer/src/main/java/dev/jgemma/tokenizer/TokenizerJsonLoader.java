@@ -43,6 +43,8 @@ final class TokenizerJsonLoader {
     private boolean vocabIsArray;
     private String unkToken;
     private boolean byteFallback;
+    /** A model option we cannot honour; reported after the model type, which matters more. */
+    private String unsupportedOption;
     private String[] vocab;
     private PieceTable pieces;
     private MergeTable merges;
@@ -305,17 +307,18 @@ final class TokenizerJsonLoader {
                 case "byte_fallback" -> byteFallback = v == JsonToken.VALUE_TRUE;
                 case "dropout" -> {
                     if (v != JsonToken.VALUE_NULL && p.getDoubleValue() != 0.0) {
-                        throw fail("BPE dropout (" + p.getDoubleValue() + ") is not supported");
+                        unsupportedOption = "BPE dropout (" + p.getDoubleValue() + ") is not supported";
                     }
                 }
                 case "continuing_subword_prefix", "end_of_word_suffix" -> {
                     if (v != JsonToken.VALUE_NULL && !p.getValueAsString("").isEmpty()) {
-                        throw fail("\"" + name + "\" (\"" + Strings.escape(p.getValueAsString("")) + "\") is not supported");
+                        unsupportedOption = "\"" + name + "\" (\"" + Strings.escape(p.getValueAsString(""))
+                                + "\") is not supported";
                     }
                 }
                 case "ignore_merges" -> {
                     if (v == JsonToken.VALUE_TRUE) {
-                        throw fail("\"ignore_merges\": true is not supported");
+                        unsupportedOption = "\"ignore_merges\": true is not supported";
                     }
                 }
                 case "vocab" -> parseVocab(p, v);
@@ -460,6 +463,9 @@ final class TokenizerJsonLoader {
         }
         if (!modelType.equals("BPE")) {
             throw fail("model type \"" + Strings.escape(modelType) + "\" is not supported (only \"BPE\", as in Gemma's tokenizer.json)");
+        }
+        if (unsupportedOption != null) {
+            throw fail(unsupportedOption);
         }
         if (vocab == null) {
             throw fail(vocabIsArray ? "the BPE vocabulary (\"model\".\"vocab\") is an array; it must be an object {piece: id}"
