@@ -87,6 +87,11 @@ final class MergeTable implements MergeRules {
         return get(left, right);
     }
 
+    /** Reads the first slot of {@code (left, right)}, to bring it into the cache before a {@link #put}. */
+    long touch(int left, int right) {
+        return table[2 * slot(((long) left << 32) | (right & 0xFFFFFFFFL))];
+    }
+
     static int rank(long rule) {
         return (int) (rule >> 32);
     }

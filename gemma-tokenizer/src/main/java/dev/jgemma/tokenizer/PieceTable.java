@@ -193,6 +193,69 @@ final class PieceTable {
         }
     }
 
+    // ---- batched lookups (see MergeListResolver): each step only reads what the previous one found ----
+
+    /** Reads the first slot for {@code rawHash}, to bring it into the cache. */
+    long touchSlot(int rawHash) {
+        return slots[2 * (mix(rawHash) & mask)];
+    }
+
+    /** Reads the offset of {@code id} (if not negative), to bring it into the cache. */
+    int touchOffset(int id) {
+        return id < 0 ? 0 : offsets[id];
+    }
+
+    /** Reads the chars of {@code id} after the inline ones (if any), to bring them into the cache. */
+    int touchText(int id) {
+        if (id < 0) {
+            return 0;
+        }
+        int at = offsets[id] + INLINE_CHARS;
+        return at < offsets[id + 1] ? pool[at] : 0;
+    }
+
+    /**
+     * The first piece whose slot matches {@code text[start, end)} on hash, length and first four
+     * chars, without reading the pool: -1 if none, the id if the match is certain or probable
+     * (confirm with {@link #tailEquals} for pieces longer than four chars).
+     */
+    int candidate(int rawHash, char[] text, int start, int end) {
+        int hash = mix(rawHash);
+        long meta = meta(hash, end - start, -1) & ~0xFFFFFFL;
+        long head = head(text, start, end);
+        int slot = hash & mask;
+        while (true) {
+            long entry = slots[2 * slot];
+            if (entry == 0) {
+                return -1;
+            }
+            if ((entry & ~0xFFFFFFL) == meta && slots[2 * slot + 1] == head) {
+                return idIn(entry);
+            }
+            slot = (slot + 1) & mask;
+        }
+    }
+
+    /** Whether piece {@code id} equals {@code text[start, end)}, given that its first four chars do. */
+    boolean tailEquals(int id, char[] text, int start, int end) {
+        int length = end - start;
+        if (length <= INLINE_CHARS) {
+            return true;
+        }
+        int at = offsets[id];
+        return offsets[id + 1] - at == length
+                && regionEquals(pool, at + INLINE_CHARS, text, start + INLINE_CHARS, length - INLINE_CHARS);
+    }
+
+    /** Whether piece {@code id} is {@code a[aStart, aEnd) + b[bStart, bEnd)}. */
+    boolean equalsConcatenation(int id, char[] a, int aStart, int aEnd, char[] b, int bStart, int bEnd) {
+        int at = offsets[id];
+        int aLength = aEnd - aStart;
+        int bLength = bEnd - bStart;
+        return offsets[id + 1] - at == aLength + bLength && regionEquals(pool, at, a, aStart, aLength)
+                && regionEquals(pool, at + aLength, b, bStart, bLength);
+    }
+
     private static boolean regionEquals(char[] a, int aStart, char[] b, int bStart, int length) {
         for (int i = 0; i < length; i++) {
             if (a[aStart + i] != b[bStart + i]) {

@@ -1,6 +1,7 @@
 package dev.jgemma.tokenizer;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,6 +13,7 @@ import tools.jackson.core.JsonToken;
 import tools.jackson.core.ObjectReadContext;
 import tools.jackson.core.TokenStreamFactory;
 import tools.jackson.core.TokenStreamLocation;
+import tools.jackson.core.exc.JacksonIOException;
 import tools.jackson.core.json.JsonFactory;
 
 /**
@@ -49,6 +51,7 @@ final class TokenizerJsonLoader {
     private PieceTable pieces;
     private MergeTable merges;
     private int mergeCount;
+    private MergeListResolver resolver;
     /** Merges seen before the vocabulary (not Gemma's order), resolved once it is known. */
     private List<String[]> pendingMerges;
 
@@ -61,17 +64,16 @@ final class TokenizerJsonLoader {
 
     static ModelData load(Path file) {
         String source = file.toString();
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(file);
+        // Streamed, not read whole: a 17 MB array would be one more large allocation for the GC.
+        try (InputStream in = Files.newInputStream(file)) {
+            return new TokenizerJsonLoader(source).parse(in);
         } catch (IOException e) {
             throw new TokenizerException(source, "cannot read the file (" + e + ")", e);
         }
-        return new TokenizerJsonLoader(source).parse(bytes);
     }
 
-    private ModelData parse(byte[] bytes) {
-        try (JsonParser p = FACTORY.createParser(ObjectReadContext.empty(), bytes)) {
+    private ModelData parse(InputStream in) {
+        try (JsonParser p = FACTORY.createParser(ObjectReadContext.empty(), in)) {
             JsonToken first = p.nextToken();
             if (first == null) {
                 throw fail("the file is empty");
@@ -108,6 +110,8 @@ final class TokenizerJsonLoader {
             if (!sawModel) {
                 throw fail("there is no \"model\" section");
             }
+        } catch (JacksonIOException e) {
+            throw new TokenizerException(source, "cannot read the file (" + e.getCause() + ")", e);
         } catch (JacksonException e) {
             throw new TokenizerException(source, "malformed or truncated JSON at " + where(e.getLocation()) + ": "
                     + e.getOriginalMessage(), e);
@@ -363,11 +367,13 @@ final class TokenizerJsonLoader {
         vocab = Arrays.copyOf(byId, maxId + 1);
         pieces = PieceTable.of(source, vocab); // reports gaps and duplicate pieces
         if (pendingMerges != null) {
+            MergeListResolver late = new MergeListResolver(source, pieces, merges);
             for (int rank = 0; rank < pendingMerges.size(); rank++) {
                 char[] l = pendingMerges.get(rank)[0].toCharArray();
                 char[] r = pendingMerges.get(rank)[1].toCharArray();
-                addMerge(rank, l, 0, l.length, r, 0, r.length);
+                late.add(rank, l, 0, l.length, r, 0, r.length);
             }
+            late.flush();
             pendingMerges = null;
         }
     }
@@ -376,6 +382,9 @@ final class TokenizerJsonLoader {
         expect(value, JsonToken.START_ARRAY, "\"merges\"");
         if (merges == null) {
             merges = new MergeTable(vocab != null ? vocab.length * 9 / 4 : 1 << 16);
+        }
+        if (pieces != null && resolver == null) {
+            resolver = new MergeListResolver(source, pieces, merges);
         }
         JsonToken t;
         while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
@@ -398,7 +407,7 @@ final class TokenizerJsonLoader {
                             + "\" is not two pieces separated by one space");
                 }
                 if (pieces != null) {
-                    addMerge(mergeCount, text, start, space, text, space + 1, end);
+                    resolver.add(mergeCount, text, start, space, text, space + 1, end);
                 } else {
                     defer(new String(text, start, space - start), new String(text, space + 1, end - space - 1));
                 }
@@ -411,7 +420,7 @@ final class TokenizerJsonLoader {
                     throw fail("merge #" + (mergeCount + 1) + " must be a pair of strings [\"a\", \"b\"]");
                 }
                 if (pieces != null) {
-                    addMerge(mergeCount, left.toCharArray(), 0, left.length(), right.toCharArray(), 0, right.length());
+                    resolver.add(mergeCount, left.toCharArray(), 0, left.length(), right.toCharArray(), 0, right.length());
                 } else {
                     defer(left, right);
                 }
@@ -421,6 +430,9 @@ final class TokenizerJsonLoader {
             }
             mergeCount++;
         }
+        if (resolver != null) {
+            resolver.flush();
+        }
     }
 
     private void defer(String left, String right) {
@@ -428,28 +440,6 @@ final class TokenizerJsonLoader {
             pendingMerges = new ArrayList<>();
         }
         pendingMerges.add(new String[] {left, right});
-    }
-
-    private void addMerge(int rank, char[] l, int lStart, int lEnd, char[] r, int rStart, int rEnd) {
-        int leftHash = PieceTable.rawHash(l, lStart, lEnd);
-        int rightHash = PieceTable.rawHash(r, rStart, rEnd);
-        int left = pieces.idOf(leftHash, l, lStart, lEnd);
-        int right = pieces.idOf(rightHash, r, rStart, rEnd);
-        if (left < 0 || right < 0) {
-            String missing = left < 0 ? new String(l, lStart, lEnd - lStart) : new String(r, rStart, rEnd - rStart);
-            throw fail("merge #" + (rank + 1) + " \"" + Strings.escape(new String(l, lStart, lEnd - lStart)) + " "
-                    + Strings.escape(new String(r, rStart, rEnd - rStart)) + "\" uses \"" + Strings.escape(missing)
-                    + "\", which is not in the vocabulary");
-        }
-        int rightLength = rEnd - rStart;
-        int merged = pieces.idOfConcatenation(leftHash * PieceTable.power31(rightLength) + rightHash, l, lStart, lEnd, r, rStart, rEnd);
-        if (merged < 0) {
-            throw fail("merge #" + (rank + 1) + " \"" + Strings.escape(new String(l, lStart, lEnd - lStart)) + " "
-                    + Strings.escape(new String(r, rStart, rEnd - rStart)) + "\" produces \""
-                    + Strings.escape(new String(l, lStart, lEnd - lStart) + new String(r, rStart, rEnd - rStart))
-                    + "\", which is not in the vocabulary");
-        }
-        merges.put(left, right, rank, merged);
     }
 
     // ---- assembly -------------------------------------------------------------------------------
