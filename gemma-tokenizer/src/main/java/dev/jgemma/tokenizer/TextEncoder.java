@@ -14,8 +14,9 @@ import java.util.List;
  * without changing the result, because no merge can cross such a cut. Short words then let the
  * merge loop run in a few cache lines.
  *
- * <p>Immutable and thread-safe; the only mutable state is {@link #wholeWordState}, a memo whose
- * entries are written with the same value by any thread that computes them.
+ * <p>Thread-safe. Its only mutable state are two memos that never change a result:
+ * {@link #wholeWordState} (whose entries any thread writes with the same value) and a
+ * {@link WordCache} of immutable entries.
  */
 final class TextEncoder {
     static final char METASPACE = '\u2581';
@@ -38,6 +39,7 @@ final class TextEncoder {
     private final int unkId;
     /** Per piece: does BPE of the piece's own text give back the piece? Filled lazily. */
     private final byte[] wholeWordState;
+    private final WordCache wordCache = new WordCache();
     private final Scratch.Pool scratchPool = new Scratch.Pool();
 
     TextEncoder(ModelData model) {
@@ -179,13 +181,27 @@ final class TextEncoder {
     private void encodeWord(Scratch s, int start, int end) {
         char[] buf = s.text;
         int whole = -1;
+        int rawHash = 0;
+        boolean cacheable = false;
         if (end - start > 1) {
-            whole = pieces.idOf(buf, start, end);
+            rawHash = PieceTable.rawHash(buf, start, end);
+            whole = pieces.idOf(rawHash, buf, start, end);
             if (whole >= 0 && wholeWordState[whole] == SELF) {
                 s.add(whole);
                 return;
             }
+            cacheable = end - start <= WordCache.MAX_WORD_LENGTH;
+            if (cacheable) {
+                int[] cached = wordCache.get(rawHash, buf, start, end);
+                if (cached != null) {
+                    for (int id : cached) {
+                        s.add(id);
+                    }
+                    return;
+                }
+            }
         }
+        int first = s.outSize;
         s.ensureSymbols(end - start);
         int[] sym = s.sym;
         int[] pos = s.pos;
@@ -215,6 +231,9 @@ final class TextEncoder {
             } else {
                 unknownBefore = fallBack(s, Character.codePointAt(buf, pos[k]), unknownBefore);
             }
+        }
+        if (cacheable) {
+            wordCache.put(rawHash, buf, start, end, s.out, first, s.outSize);
         }
     }
 
