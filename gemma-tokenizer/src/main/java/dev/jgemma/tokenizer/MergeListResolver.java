@@ -30,7 +30,7 @@ final class MergeListResolver {
     private final int[] rightId = new int[BATCH];
     private int count;
     private int lastMerged = -1;
-    /** Sink for the reads whose only purpose is to bring memory into the cache. */
+    /** Sink for the reads whose only purpose is to bring memory into the cache (kept so they are not optimized away). */
     private long touched;
 
     MergeListResolver(String source, PieceTable pieces, MergeTable merges) {
@@ -127,10 +127,5 @@ final class MergeListResolver {
     private String describe(int i) {
         return Strings.escape(new String(text, leftStart[i], rightStart[i] - leftStart[i])) + " "
                 + Strings.escape(new String(text, rightStart[i], rightEnd[i] - rightStart[i]));
-    }
-
-    @Override
-    public String toString() {
-        return "MergeListResolver[" + source + ", " + touched + "]";
     }
 }

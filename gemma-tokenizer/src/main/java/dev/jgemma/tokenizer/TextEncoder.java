@@ -24,6 +24,7 @@ final class TextEncoder {
     private static final byte SELF = 1;
     private static final byte SPLIT = 2;
 
+    private final String source;
     private final PieceTable pieces;
     private final int vocabularySize;
     private final BytePairMerger merger;
@@ -43,6 +44,7 @@ final class TextEncoder {
     private final Scratch.Pool scratchPool = new Scratch.Pool();
 
     TextEncoder(ModelData model) {
+        this.source = model.source();
         this.pieces = model.pieces();
         this.vocabularySize = pieces.size();
         this.merger = new BytePairMerger(model.rules());
@@ -280,7 +282,7 @@ final class TextEncoder {
             }
         }
         if (unkId < 0) {
-            throw new IllegalStateException("character U+" + Integer.toHexString(codePoint).toUpperCase()
+            throw new TokenizerException(source, "character U+" + Integer.toHexString(codePoint).toUpperCase()
                     + " has no piece, and the vocabulary has neither byte pieces for it nor an unknown piece");
         }
         if (!unknownBefore) {

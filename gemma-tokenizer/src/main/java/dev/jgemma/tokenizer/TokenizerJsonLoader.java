@@ -55,7 +55,7 @@ final class TokenizerJsonLoader {
     /** Merges seen before the vocabulary (not Gemma's order), resolved once it is known. */
     private List<String[]> pendingMerges;
 
-    private record AddedToken(int id, String content, boolean special) {
+    private record AddedToken(int id, String content, boolean special, boolean normalized) {
     }
 
     private TokenizerJsonLoader(String source) {
@@ -165,6 +165,7 @@ final class TokenizerJsonLoader {
             int id = -1;
             String content = null;
             boolean special = false;
+            boolean normalized = false;
             String unsupported = null;
             while (p.nextToken() == JsonToken.PROPERTY_NAME) {
                 String name = p.currentName();
@@ -176,6 +177,7 @@ final class TokenizerJsonLoader {
                         content = p.getString();
                     }
                     case "special" -> special = v == JsonToken.VALUE_TRUE;
+                    case "normalized" -> normalized = v == JsonToken.VALUE_TRUE;
                     case "single_word", "lstrip", "rstrip" -> {
                         if (v == JsonToken.VALUE_TRUE) {
                             unsupported = name;
@@ -191,7 +193,7 @@ final class TokenizerJsonLoader {
                 throw fail("added token \"" + Strings.escape(content) + "\" (id " + id + ") sets \"" + unsupported
                         + "\": true, which is not supported");
             }
-            addedTokens.add(new AddedToken(id, content, special));
+            addedTokens.add(new AddedToken(id, content, special, normalized));
         }
     }
 
@@ -483,6 +485,10 @@ final class TokenizerJsonLoader {
                         + ", but the vocabulary has " + (token.id() < size
                                 ? "\"" + Strings.escape(vocab[token.id()]) + "\" there"
                                 : "only " + size + " ids"));
+            }
+            if (token.normalized() && escapeSpaces && token.content().indexOf(' ') >= 0) {
+                throw fail("added token \"" + Strings.escape(token.content()) + "\" (id " + token.id()
+                        + ") is \"normalized\" and contains a space, which is not supported");
             }
             addedIds[i] = token.id();
             flagged[token.id()] = token.special();

@@ -76,6 +76,18 @@ class TokenizerJsonLoaderTest {
     }
 
     @Test
+    void loadPicksTheLoaderFromNameOrContent(@TempDir Path dir) throws IOException {
+        Path json = resource("tiny.json");
+        assertThat(GemmaTokenizer.load(json).vocabularySize()).isEqualTo(276);
+        Path noExtension = Files.copy(json, dir.resolve("tokenizer"));
+        assertThat(GemmaTokenizer.load(noExtension).vocabularySize()).isEqualTo(276);
+        Path model = Fixtures.shared("fixtures/tokenizer/gemma-tokenizer.model");
+        assertThat(GemmaTokenizer.load(model).pieceOf(226)).isEqualTo("<0x09>");
+        assertThatThrownBy(() -> GemmaTokenizer.load(dir.resolve("missing")))
+                .isInstanceOf(TokenizerException.class).hasMessageContaining("cannot read the file");
+    }
+
+    @Test
     void rejectsMissingAndEmptyFiles(@TempDir Path dir) throws IOException {
         Path missing = dir.resolve("nope.json");
         assertThatThrownBy(() -> GemmaTokenizer.fromTokenizerJson(missing))
