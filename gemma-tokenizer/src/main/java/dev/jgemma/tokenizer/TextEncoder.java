@@ -8,11 +8,11 @@ import java.util.List;
  * Text to ids: finds added tokens, normalizes (' ' to '▁'), cuts the rest into words, runs BPE on
  * each word and replaces unknown characters by their UTF-8 byte pieces.
  *
- * <p>Gemma has no pre-tokenizer, so HuggingFace runs BPE on whole lines. When no merge rule joins
- * a piece ending in something other than '▁' to a piece starting with '▁' (true for Gemma, checked
- * when the tokenizer is built), a word can be cut before every '▁' that follows another character
- * without changing the result, because no merge can cross such a cut. Short words then let the
- * merge loop run in a few cache lines.
+ * <p>Gemma has no pre-tokenizer, so HuggingFace runs BPE on whole lines. When no piece has '▁'
+ * right after another character (true for Gemma, checked when the tokenizer is built), no merge
+ * can join a symbol ending in another character to one starting with '▁', so a line can be cut
+ * into words before every '▁' that follows another character without changing the result: BPE
+ * then runs on short words, in a few cache lines, and frequent words come from caches.
  *
  * <p>Thread-safe. Its only mutable state are two memos that never change a result:
  * {@link #wholeWordState} (whose entries any thread writes with the same value) and a
@@ -33,8 +33,6 @@ final class TextEncoder {
     private final boolean matchInRawText;
     private final boolean escapeSpaces;
     private final boolean splitAtMetaspace;
-    /** BMP char to piece id, -1 if none. */
-    private final int[] charIds;
     private final int[] byteIds = new int[256];
     private final boolean byteFallback;
     private final int unkId;
@@ -68,12 +66,6 @@ final class TextEncoder {
         }
         this.allAdded = new AddedTokenMatcher(all, allIds);
         this.plainAdded = new AddedTokenMatcher(plain, plainIds);
-
-        int[] ids = new int[Character.MAX_VALUE + 1];
-        for (int c = 0; c <= Character.MAX_VALUE; c++) {
-            ids[c] = pieces.idOfChar((char) c);
-        }
-        this.charIds = ids;
 
         Arrays.fill(byteIds, -1);
         char[] pool = pieces.pool();
@@ -215,7 +207,7 @@ final class TextEncoder {
                 sym[n] = pieces.idOf(buf, i, i + 2);
                 i += 2;
             } else {
-                sym[n] = charIds[c];
+                sym[n] = pieces.idOfChar(c);
                 i++;
             }
         }
