@@ -14,10 +14,10 @@ final class BytePairMerger {
     static final int SCAN_LIMIT = 32;
     private static final int DEAD = Integer.MIN_VALUE;
 
-    private final MergeTable merges;
+    private final MergeRules rules;
 
-    BytePairMerger(MergeTable merges) {
-        this.merges = merges;
+    BytePairMerger(MergeRules rules) {
+        this.rules = rules;
     }
 
     /**
@@ -36,8 +36,9 @@ final class BytePairMerger {
         int[] sym = s.sym;
         int[] pos = s.pos;
         long[] rules = s.rules;
+        char[] text = s.text;
         for (int k = 0; k < n - 1; k++) {
-            rules[k] = merges.get(sym[k], sym[k + 1]);
+            rules[k] = this.rules.rule(sym[k], sym[k + 1], text, pos[k], pos[k + 2]);
         }
         while (n > 1) {
             int best = -1;
@@ -64,10 +65,10 @@ final class BytePairMerger {
             System.arraycopy(pos, best + 2, pos, best + 1, tail + 1);
             n--;
             if (best > 0) {
-                rules[best - 1] = merges.get(sym[best - 1], sym[best]);
+                rules[best - 1] = this.rules.rule(sym[best - 1], sym[best], text, pos[best - 1], pos[best + 1]);
             }
             if (best < n - 1) {
-                rules[best] = merges.get(sym[best], sym[best + 1]);
+                rules[best] = this.rules.rule(sym[best], sym[best + 1], text, pos[best], pos[best + 2]);
             }
         }
         return n;
@@ -80,13 +81,15 @@ final class BytePairMerger {
         int[] prev = s.prev;
         int[] next = s.next;
         long[] heap = s.heap;
+        char[] text = s.text;
+        int end = pos[n];
         int heapSize = 0;
         for (int k = 0; k < n; k++) {
             prev[k] = k - 1;
             next[k] = k + 1 < n ? k + 1 : -1;
         }
         for (int k = 0; k < n - 1; k++) {
-            long rule = merges.get(sym[k], sym[k + 1]);
+            long rule = rules.rule(sym[k], sym[k + 1], text, pos[k], pos[k + 2]);
             if (rule != MergeTable.ABSENT) {
                 heap[heapSize++] = entry(MergeTable.rank(rule), k);
             }
@@ -107,34 +110,34 @@ final class BytePairMerger {
             if (right < 0) {
                 continue;
             }
-            long rule = merges.get(sym[left], sym[right]);
+            int after = next[right];
+            long rule = rules.rule(sym[left], sym[right], text, pos[left], after >= 0 ? pos[after] : end);
             if (rule == MergeTable.ABSENT || MergeTable.rank(rule) != rank) {
                 continue; // stale: one side has changed since this pair was queued
             }
             sym[left] = MergeTable.merged(rule);
             sym[right] = DEAD;
-            int after = next[right];
             next[left] = after;
             if (after >= 0) {
                 prev[after] = left;
             }
+            int afterNext = after >= 0 ? (next[after] >= 0 ? pos[next[after]] : end) : end;
             int before = prev[left];
             if (before >= 0) {
-                long r = merges.get(sym[before], sym[left]);
+                long r = rules.rule(sym[before], sym[left], text, pos[before], after >= 0 ? pos[after] : end);
                 if (r != MergeTable.ABSENT) {
                     heap[heapSize] = entry(MergeTable.rank(r), before);
                     siftUp(heap, heapSize++);
                 }
             }
             if (after >= 0) {
-                long r = merges.get(sym[left], sym[after]);
+                long r = rules.rule(sym[left], sym[after], text, pos[left], afterNext);
                 if (r != MergeTable.ABSENT) {
                     heap[heapSize] = entry(MergeTable.rank(r), left);
                     siftUp(heap, heapSize++);
                 }
             }
         }
-        int end = pos[n];
         int count = 0;
         for (int k = 0; k >= 0; k = next[k]) {
             sym[count] = sym[k];

@@ -1,5 +1,8 @@
 package dev.jgemma.tokenizer;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
@@ -85,6 +88,31 @@ public final class GemmaTokenizer {
         this.unkId = model.unkId();
         this.startOfTurnId = pieces.idOf(ModelData.START_OF_TURN);
         this.endOfTurnId = pieces.idOf(ModelData.END_OF_TURN);
+    }
+
+    /**
+     * Loads a tokenizer file of either kind: a HuggingFace {@code tokenizer.json} (a name ending in
+     * {@code .json}, or content starting with '{') or else a SentencePiece {@code tokenizer.model}.
+     *
+     * @throws TokenizerException as {@link #fromTokenizerJson} or {@link #fromSentencePieceModel}
+     */
+    public static GemmaTokenizer load(Path file) {
+        return isJson(file) ? fromTokenizerJson(file) : fromSentencePieceModel(file);
+    }
+
+    private static boolean isJson(Path file) {
+        if (file.getFileName() != null && file.getFileName().toString().endsWith(".json")) {
+            return true;
+        }
+        try (InputStream in = Files.newInputStream(file)) {
+            int b;
+            do {
+                b = in.read();
+            } while (b == ' ' || b == '\n' || b == '\r' || b == '\t');
+            return b == '{';
+        } catch (IOException e) {
+            throw new TokenizerException(file.toString(), "cannot read the file (" + e + ")", e);
+        }
     }
 
     /**

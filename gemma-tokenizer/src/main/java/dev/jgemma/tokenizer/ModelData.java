@@ -6,10 +6,7 @@ package dev.jgemma.tokenizer;
  * @param source file path or vocabulary name, for messages
  * @param pieces the vocabulary
  * @param types type of each piece
- * @param merges merge rules between piece ids (and pseudo ids, see below)
- * @param pseudoCodePoints code points that are not pieces but occur in merge rules, for
- *     SentencePiece, which can merge an unknown character with its neighbour; the k-th one has id
- *     {@code pieces.size() + k}. Empty for the other loaders.
+ * @param rules which adjacent symbols merge, and in which order
  * @param addedTokenIds pieces matched whole in the text before BPE (those that are also
  *     {@code special} only by {@code encodeWithSpecialTokens})
  * @param special per id: control tokens dropped by {@code decode(ids, true)} and never produced
@@ -28,8 +25,7 @@ record ModelData(
         String source,
         PieceTable pieces,
         TokenType[] types,
-        MergeTable merges,
-        int[] pseudoCodePoints,
+        MergeRules rules,
         int[] addedTokenIds,
         boolean[] special,
         boolean matchAddedTokensInRawText,

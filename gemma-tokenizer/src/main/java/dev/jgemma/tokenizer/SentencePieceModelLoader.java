@@ -247,10 +247,9 @@ final class SentencePieceModelLoader {
         checkId("bos_id", bosId, true);
         checkId("eos_id", eosId, true);
         checkId("pad_id", padId, false);
-        MergeDerivation.Result derived = MergeDerivation.derive(pieces, Arrays.copyOf(scores, count), mergeable,
-                mergeable, MergeDerivation.Order.SCORE, true);
+        ScoreRules rules = new ScoreRules(pieces, Arrays.copyOf(scores, count), mergeable);
         boolean[] special = ModelData.specialSet(pieces, pieceTypes, null);
-        return new ModelData(source, pieces, pieceTypes, derived.merges(), derived.pseudoCodePoints(), addedIds,
+        return new ModelData(source, pieces, pieceTypes, rules, addedIds,
                 special, false, escapeWhitespaces, byteFallback, unkId, bosId, eosId, padId);
     }
 

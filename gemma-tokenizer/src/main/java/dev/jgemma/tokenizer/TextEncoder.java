@@ -2,22 +2,21 @@ package dev.jgemma.tokenizer;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Text to ids: finds added tokens, normalizes (' ' to '▁'), cuts the rest into words, runs BPE on
  * each word and replaces unknown characters by their UTF-8 byte pieces.
  *
- * <p>Gemma has no pre-tokenizer, so HuggingFace runs BPE on whole lines. When no merge rule joins
- * a piece ending in something other than '▁' to a piece starting with '▁' (true for Gemma, checked
- * when the tokenizer is built), a word can be cut before every '▁' that follows another character
- * without changing the result, because no merge can cross such a cut. Short words then let the
- * merge loop run in a few cache lines.
+ * <p>Gemma has no pre-tokenizer, so HuggingFace runs BPE on whole lines. When no piece has '▁'
+ * right after another character (true for Gemma, checked when the tokenizer is built), no merge
+ * can join a symbol ending in another character to one starting with '▁', so a line can be cut
+ * into words before every '▁' that follows another character without changing the result: BPE
+ * then runs on short words, in a few cache lines, and frequent words come from caches.
  *
- * <p>Immutable and thread-safe; the only mutable state is {@link #wholeWordState}, a memo whose
- * entries are written with the same value by any thread that computes them.
+ * <p>Thread-safe. Its only mutable state are two memos that never change a result:
+ * {@link #wholeWordState} (whose entries any thread writes with the same value) and a
+ * {@link WordCache} of immutable entries.
  */
 final class TextEncoder {
     static final char METASPACE = '\u2581';
@@ -25,6 +24,7 @@ final class TextEncoder {
     private static final byte SELF = 1;
     private static final byte SPLIT = 2;
 
+    private final String source;
     private final PieceTable pieces;
     private final int vocabularySize;
     private final BytePairMerger merger;
@@ -33,20 +33,19 @@ final class TextEncoder {
     private final boolean matchInRawText;
     private final boolean escapeSpaces;
     private final boolean splitAtMetaspace;
-    /** BMP char to piece id (or pseudo id), -1 if neither. */
-    private final int[] charIds;
-    private final Map<Integer, Integer> supplementaryPseudoIds;
     private final int[] byteIds = new int[256];
     private final boolean byteFallback;
     private final int unkId;
     /** Per piece: does BPE of the piece's own text give back the piece? Filled lazily. */
     private final byte[] wholeWordState;
+    private final WordCache wordCache = new WordCache();
     private final Scratch.Pool scratchPool = new Scratch.Pool();
 
     TextEncoder(ModelData model) {
+        this.source = model.source();
         this.pieces = model.pieces();
         this.vocabularySize = pieces.size();
-        this.merger = new BytePairMerger(model.merges());
+        this.merger = new BytePairMerger(model.rules());
         this.matchInRawText = model.matchAddedTokensInRawText();
         this.escapeSpaces = model.escapeSpaces();
         this.byteFallback = model.byteFallback();
@@ -68,22 +67,6 @@ final class TextEncoder {
         this.allAdded = new AddedTokenMatcher(all, allIds);
         this.plainAdded = new AddedTokenMatcher(plain, plainIds);
 
-        int[] pseudo = model.pseudoCodePoints();
-        int[] ids = new int[Character.MAX_VALUE + 1];
-        for (int c = 0; c <= Character.MAX_VALUE; c++) {
-            ids[c] = pieces.idOfChar((char) c);
-        }
-        Map<Integer, Integer> supplementary = new HashMap<>();
-        for (int k = 0; k < pseudo.length; k++) {
-            if (Character.isBmpCodePoint(pseudo[k])) {
-                ids[pseudo[k]] = vocabularySize + k;
-            } else {
-                supplementary.put(pseudo[k], vocabularySize + k);
-            }
-        }
-        this.charIds = ids;
-        this.supplementaryPseudoIds = Map.copyOf(supplementary);
-
         Arrays.fill(byteIds, -1);
         char[] pool = pieces.pool();
         for (int id = 0; id < vocabularySize; id++) {
@@ -94,25 +77,23 @@ final class TextEncoder {
                 }
             }
         }
-        this.splitAtMetaspace = noMergeCrossesMetaspace(model.merges(), pseudo);
+        this.splitAtMetaspace = noPieceCrossesMetaspace();
     }
 
-    /** Whether no rule merges a symbol ending in a non-'▁' char with one starting with '▁'. */
-    private boolean noMergeCrossesMetaspace(MergeTable merges, int[] pseudo) {
-        boolean[] crossing = {false};
+    /**
+     * Whether no piece has '▁' right after another character; then no merge can join a symbol
+     * ending in another character to one starting with '▁', and words can be cut there.
+     */
+    private boolean noPieceCrossesMetaspace() {
         char[] pool = pieces.pool();
-        merges.forEachPair((left, right) -> {
-            boolean leftEndsOther = left >= vocabularySize
-                    ? pseudo[left - vocabularySize] != METASPACE
-                    : pool[pieces.end(left) - 1] != METASPACE;
-            boolean rightStartsMeta = right >= vocabularySize
-                    ? pseudo[right - vocabularySize] == METASPACE
-                    : pool[pieces.start(right)] == METASPACE;
-            if (leftEndsOther && rightStartsMeta) {
-                crossing[0] = true;
+        for (int id = 0; id < vocabularySize; id++) {
+            for (int i = pieces.start(id) + 1; i < pieces.end(id); i++) {
+                if (pool[i] == METASPACE && pool[i - 1] != METASPACE) {
+                    return false;
+                }
             }
-        });
-        return !crossing[0];
+        }
+        return true;
     }
 
     /**
@@ -194,13 +175,27 @@ final class TextEncoder {
     private void encodeWord(Scratch s, int start, int end) {
         char[] buf = s.text;
         int whole = -1;
+        int rawHash = 0;
+        boolean cacheable = false;
         if (end - start > 1) {
-            whole = pieces.idOf(buf, start, end);
+            rawHash = PieceTable.rawHash(buf, start, end);
+            whole = pieces.idOf(rawHash, buf, start, end);
             if (whole >= 0 && wholeWordState[whole] == SELF) {
                 s.add(whole);
                 return;
             }
+            cacheable = end - start <= WordCache.MAX_WORD_LENGTH;
+            if (cacheable) {
+                int[] cached = wordCache.get(rawHash, buf, start, end);
+                if (cached != null) {
+                    for (int id : cached) {
+                        s.add(id);
+                    }
+                    return;
+                }
+            }
         }
+        int first = s.outSize;
         s.ensureSymbols(end - start);
         int[] sym = s.sym;
         int[] pos = s.pos;
@@ -209,10 +204,10 @@ final class TextEncoder {
             char c = buf[i];
             pos[n] = i;
             if (Character.isHighSurrogate(c) && i + 1 < end) {
-                sym[n] = supplementaryId(buf, i);
+                sym[n] = pieces.idOf(buf, i, i + 2);
                 i += 2;
             } else {
-                sym[n] = charIds[c];
+                sym[n] = pieces.idOfChar(c);
                 i++;
             }
         }
@@ -224,21 +219,16 @@ final class TextEncoder {
         boolean unknownBefore = false;
         for (int k = 0; k < n; k++) {
             int id = sym[k];
-            if (id >= 0 && id < vocabularySize) {
+            if (id >= 0) {
                 s.add(id);
                 unknownBefore = false;
             } else {
                 unknownBefore = fallBack(s, Character.codePointAt(buf, pos[k]), unknownBefore);
             }
         }
-    }
-
-    private int supplementaryId(char[] buf, int i) {
-        int id = pieces.idOf(buf, i, i + 2);
-        if (id < 0 && !supplementaryPseudoIds.isEmpty()) {
-            id = supplementaryPseudoIds.getOrDefault(Character.toCodePoint(buf[i], buf[i + 1]), -1);
+        if (cacheable) {
+            wordCache.put(rawHash, buf, start, end, s.out, first, s.outSize);
         }
-        return id;
     }
 
     /**
@@ -284,7 +274,7 @@ final class TextEncoder {
             }
         }
         if (unkId < 0) {
-            throw new IllegalStateException("character U+" + Integer.toHexString(codePoint).toUpperCase()
+            throw new TokenizerException(source, "character U+" + Integer.toHexString(codePoint).toUpperCase()
                     + " has no piece, and the vocabulary has neither byte pieces for it nor an unknown piece");
         }
         if (!unknownBefore) {

@@ -1,6 +1,7 @@
 package dev.jgemma.tokenizer;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,6 +13,7 @@ import tools.jackson.core.JsonToken;
 import tools.jackson.core.ObjectReadContext;
 import tools.jackson.core.TokenStreamFactory;
 import tools.jackson.core.TokenStreamLocation;
+import tools.jackson.core.exc.JacksonIOException;
 import tools.jackson.core.json.JsonFactory;
 
 /**
@@ -26,12 +28,15 @@ import tools.jackson.core.json.JsonFactory;
  * lstrip/rstrip/single_word.
  */
 final class TokenizerJsonLoader {
+    /**
+     * Property names stay canonicalized: without that Jackson reads bytes through a
+     * {@code Reader}, which is slower; interning 256,000 vocabulary names would be wasted work.
+     */
     private static final JsonFactory FACTORY = JsonFactory.builder()
-            .disable(TokenStreamFactory.Feature.CANONICALIZE_PROPERTY_NAMES)
             .disable(TokenStreamFactory.Feature.INTERN_PROPERTY_NAMES)
             .build();
     /** Guard against absurd ids that would make us allocate gigabytes. */
-    private static final int MAX_ID = 1 << 24;
+    private static final int MAX_ID = PieceTable.MAX_PIECES;
 
     private final String source;
     private final List<AddedToken> addedTokens = new ArrayList<>();
@@ -40,15 +45,17 @@ final class TokenizerJsonLoader {
     private boolean vocabIsArray;
     private String unkToken;
     private boolean byteFallback;
+    /** A model option we cannot honour; reported after the model type, which matters more. */
+    private String unsupportedOption;
     private String[] vocab;
     private PieceTable pieces;
     private MergeTable merges;
     private int mergeCount;
+    private MergeListResolver resolver;
     /** Merges seen before the vocabulary (not Gemma's order), resolved once it is known. */
     private List<String[]> pendingMerges;
-    private char[] concat = new char[64];
 
-    private record AddedToken(int id, String content, boolean special) {
+    private record AddedToken(int id, String content, boolean special, boolean normalized) {
     }
 
     private TokenizerJsonLoader(String source) {
@@ -57,17 +64,16 @@ final class TokenizerJsonLoader {
 
     static ModelData load(Path file) {
         String source = file.toString();
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(file);
+        // Streamed, not read whole: a 17 MB array would be one more large allocation for the GC.
+        try (InputStream in = Files.newInputStream(file)) {
+            return new TokenizerJsonLoader(source).parse(in);
         } catch (IOException e) {
             throw new TokenizerException(source, "cannot read the file (" + e + ")", e);
         }
-        return new TokenizerJsonLoader(source).parse(bytes);
     }
 
-    private ModelData parse(byte[] bytes) {
-        try (JsonParser p = FACTORY.createParser(ObjectReadContext.empty(), bytes)) {
+    private ModelData parse(InputStream in) {
+        try (JsonParser p = FACTORY.createParser(ObjectReadContext.empty(), in)) {
             JsonToken first = p.nextToken();
             if (first == null) {
                 throw fail("the file is empty");
@@ -104,6 +110,8 @@ final class TokenizerJsonLoader {
             if (!sawModel) {
                 throw fail("there is no \"model\" section");
             }
+        } catch (JacksonIOException e) {
+            throw new TokenizerException(source, "cannot read the file (" + e.getCause() + ")", e);
         } catch (JacksonException e) {
             throw new TokenizerException(source, "malformed or truncated JSON at " + where(e.getLocation()) + ": "
                     + e.getOriginalMessage(), e);
@@ -157,6 +165,7 @@ final class TokenizerJsonLoader {
             int id = -1;
             String content = null;
             boolean special = false;
+            boolean normalized = false;
             String unsupported = null;
             while (p.nextToken() == JsonToken.PROPERTY_NAME) {
                 String name = p.currentName();
@@ -168,6 +177,7 @@ final class TokenizerJsonLoader {
                         content = p.getString();
                     }
                     case "special" -> special = v == JsonToken.VALUE_TRUE;
+                    case "normalized" -> normalized = v == JsonToken.VALUE_TRUE;
                     case "single_word", "lstrip", "rstrip" -> {
                         if (v == JsonToken.VALUE_TRUE) {
                             unsupported = name;
@@ -183,7 +193,7 @@ final class TokenizerJsonLoader {
                 throw fail("added token \"" + Strings.escape(content) + "\" (id " + id + ") sets \"" + unsupported
                         + "\": true, which is not supported");
             }
-            addedTokens.add(new AddedToken(id, content, special));
+            addedTokens.add(new AddedToken(id, content, special, normalized));
         }
     }
 
@@ -303,17 +313,18 @@ final class TokenizerJsonLoader {
                 case "byte_fallback" -> byteFallback = v == JsonToken.VALUE_TRUE;
                 case "dropout" -> {
                     if (v != JsonToken.VALUE_NULL && p.getDoubleValue() != 0.0) {
-                        throw fail("BPE dropout (" + p.getDoubleValue() + ") is not supported");
+                        unsupportedOption = "BPE dropout (" + p.getDoubleValue() + ") is not supported";
                     }
                 }
                 case "continuing_subword_prefix", "end_of_word_suffix" -> {
                     if (v != JsonToken.VALUE_NULL && !p.getValueAsString("").isEmpty()) {
-                        throw fail("\"" + name + "\" (\"" + Strings.escape(p.getValueAsString("")) + "\") is not supported");
+                        unsupportedOption = "\"" + name + "\" (\"" + Strings.escape(p.getValueAsString(""))
+                                + "\") is not supported";
                     }
                 }
                 case "ignore_merges" -> {
                     if (v == JsonToken.VALUE_TRUE) {
-                        throw fail("\"ignore_merges\": true is not supported");
+                        unsupportedOption = "\"ignore_merges\": true is not supported";
                     }
                 }
                 case "vocab" -> parseVocab(p, v);
@@ -335,16 +346,21 @@ final class TokenizerJsonLoader {
         int maxId = -1;
         while (p.nextToken() == JsonToken.PROPERTY_NAME) {
             String piece = p.currentName();
-            int id = readId(p, p.nextToken(), "the id of vocabulary piece \"" + Strings.escape(piece) + "\"");
-            if (id >= byId.length) {
-                byId = Arrays.copyOf(byId, Math.max(id + 1, byId.length * 2));
+            JsonToken idToken = p.nextToken();
+            long id = idToken == JsonToken.VALUE_NUMBER_INT ? p.getLongValue() : -1;
+            if (id < 0 || id >= MAX_ID) {
+                readId(p, idToken, "the id of vocabulary piece \"" + Strings.escape(piece) + "\""); // throws
             }
-            if (byId[id] != null) {
-                throw fail("the vocabulary has duplicate id " + id + " (pieces \"" + Strings.escape(byId[id])
+            int at = (int) id;
+            if (at >= byId.length) {
+                byId = Arrays.copyOf(byId, Math.max(at + 1, byId.length * 2));
+            }
+            if (byId[at] != null) {
+                throw fail("the vocabulary has duplicate id " + id + " (pieces \"" + Strings.escape(byId[at])
                         + "\" and \"" + Strings.escape(piece) + "\")");
             }
-            byId[id] = piece;
-            maxId = Math.max(maxId, id);
+            byId[at] = piece;
+            maxId = Math.max(maxId, at);
             count++;
         }
         if (count == 0) {
@@ -353,11 +369,13 @@ final class TokenizerJsonLoader {
         vocab = Arrays.copyOf(byId, maxId + 1);
         pieces = PieceTable.of(source, vocab); // reports gaps and duplicate pieces
         if (pendingMerges != null) {
+            MergeListResolver late = new MergeListResolver(source, pieces, merges);
             for (int rank = 0; rank < pendingMerges.size(); rank++) {
                 char[] l = pendingMerges.get(rank)[0].toCharArray();
                 char[] r = pendingMerges.get(rank)[1].toCharArray();
-                addMerge(rank, l, 0, l.length, r, 0, r.length);
+                late.add(rank, l, 0, l.length, r, 0, r.length);
             }
+            late.flush();
             pendingMerges = null;
         }
     }
@@ -365,7 +383,10 @@ final class TokenizerJsonLoader {
     private void parseMerges(JsonParser p, JsonToken value) {
         expect(value, JsonToken.START_ARRAY, "\"merges\"");
         if (merges == null) {
-            merges = new MergeTable(vocab != null ? vocab.length * 3 : 1 << 16);
+            merges = new MergeTable(vocab != null ? vocab.length * 9 / 4 : 1 << 16);
+        }
+        if (pieces != null && resolver == null) {
+            resolver = new MergeListResolver(source, pieces, merges);
         }
         JsonToken t;
         while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
@@ -388,18 +409,20 @@ final class TokenizerJsonLoader {
                             + "\" is not two pieces separated by one space");
                 }
                 if (pieces != null) {
-                    addMerge(mergeCount, text, start, space, text, space + 1, end);
+                    resolver.add(mergeCount, text, start, space, text, space + 1, end);
                 } else {
                     defer(new String(text, start, space - start), new String(text, space + 1, end - space - 1));
                 }
             } else if (t == JsonToken.START_ARRAY) {
-                expect(p.nextToken(), JsonToken.VALUE_STRING, "the first piece of merge #" + (mergeCount + 1));
-                String left = p.getString();
-                expect(p.nextToken(), JsonToken.VALUE_STRING, "the second piece of merge #" + (mergeCount + 1));
-                String right = p.getString();
-                expect(p.nextToken(), JsonToken.END_ARRAY, "merge #" + (mergeCount + 1) + " (a pair)");
+                JsonToken first = p.nextToken();
+                String left = first == JsonToken.VALUE_STRING ? p.getString() : null;
+                JsonToken second = p.nextToken();
+                String right = second == JsonToken.VALUE_STRING ? p.getString() : null;
+                if (left == null || right == null || p.nextToken() != JsonToken.END_ARRAY) {
+                    throw fail("merge #" + (mergeCount + 1) + " must be a pair of strings [\"a\", \"b\"]");
+                }
                 if (pieces != null) {
-                    addMerge(mergeCount, left.toCharArray(), 0, left.length(), right.toCharArray(), 0, right.length());
+                    resolver.add(mergeCount, left.toCharArray(), 0, left.length(), right.toCharArray(), 0, right.length());
                 } else {
                     defer(left, right);
                 }
@@ -409,6 +432,9 @@ final class TokenizerJsonLoader {
             }
             mergeCount++;
         }
+        if (resolver != null) {
+            resolver.flush();
+        }
     }
 
     private void defer(String left, String right) {
@@ -416,30 +442,6 @@ final class TokenizerJsonLoader {
             pendingMerges = new ArrayList<>();
         }
         pendingMerges.add(new String[] {left, right});
-    }
-
-    private void addMerge(int rank, char[] l, int lStart, int lEnd, char[] r, int rStart, int rEnd) {
-        int left = pieces.idOf(l, lStart, lEnd);
-        int right = pieces.idOf(r, rStart, rEnd);
-        if (left < 0 || right < 0) {
-            String missing = left < 0 ? new String(l, lStart, lEnd - lStart) : new String(r, rStart, rEnd - rStart);
-            throw fail("merge #" + (rank + 1) + " \"" + Strings.escape(new String(l, lStart, lEnd - lStart)) + " "
-                    + Strings.escape(new String(r, rStart, rEnd - rStart)) + "\" uses \"" + Strings.escape(missing)
-                    + "\", which is not in the vocabulary");
-        }
-        int length = (lEnd - lStart) + (rEnd - rStart);
-        if (concat.length < length) {
-            concat = new char[length * 2];
-        }
-        System.arraycopy(l, lStart, concat, 0, lEnd - lStart);
-        System.arraycopy(r, rStart, concat, lEnd - lStart, rEnd - rStart);
-        int merged = pieces.idOf(concat, 0, length);
-        if (merged < 0) {
-            throw fail("merge #" + (rank + 1) + " \"" + Strings.escape(new String(l, lStart, lEnd - lStart)) + " "
-                    + Strings.escape(new String(r, rStart, rEnd - rStart)) + "\" produces \""
-                    + Strings.escape(new String(concat, 0, length)) + "\", which is not in the vocabulary");
-        }
-        merges.put(left, right, rank, merged);
     }
 
     // ---- assembly -------------------------------------------------------------------------------
@@ -453,6 +455,9 @@ final class TokenizerJsonLoader {
         }
         if (!modelType.equals("BPE")) {
             throw fail("model type \"" + Strings.escape(modelType) + "\" is not supported (only \"BPE\", as in Gemma's tokenizer.json)");
+        }
+        if (unsupportedOption != null) {
+            throw fail(unsupportedOption);
         }
         if (vocab == null) {
             throw fail(vocabIsArray ? "the BPE vocabulary (\"model\".\"vocab\") is an array; it must be an object {piece: id}"
@@ -481,6 +486,10 @@ final class TokenizerJsonLoader {
                                 ? "\"" + Strings.escape(vocab[token.id()]) + "\" there"
                                 : "only " + size + " ids"));
             }
+            if (token.normalized() && escapeSpaces && token.content().indexOf(' ') >= 0) {
+                throw fail("added token \"" + Strings.escape(token.content()) + "\" (id " + token.id()
+                        + ") is \"normalized\" and contains a space, which is not supported");
+            }
             addedIds[i] = token.id();
             flagged[token.id()] = token.special();
             types[token.id()] = token.special()
@@ -494,7 +503,7 @@ final class TokenizerJsonLoader {
         int eosId = requiredPiece("<eos>");
         int padId = pieces.idOf("<pad>");
         boolean[] special = ModelData.specialSet(pieces, types, flagged);
-        return new ModelData(source, pieces, types, merges, new int[0], addedIds, special, true, escapeSpaces,
+        return new ModelData(source, pieces, types, merges, addedIds, special, true, escapeSpaces,
                 byteFallback, unkId, bosId, eosId, padId);
     }
 

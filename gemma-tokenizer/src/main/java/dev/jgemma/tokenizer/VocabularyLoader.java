@@ -5,7 +5,7 @@ import java.util.List;
 /**
  * Builds the tokenizer from GGUF-style arrays (pieces, scores, token types), with HuggingFace
  * behaviour: USER_DEFINED pieces are added tokens (CONTROL and UNKNOWN ones too, but only with
- * special-token parsing), merges are derived in {@link MergeDerivation.Order#SCORE_THEN_ID} order.
+ * special-token parsing), merges are derived by {@link MergeDerivation}.
  */
 final class VocabularyLoader {
     private VocabularyLoader() {
@@ -60,10 +60,9 @@ final class VocabularyLoader {
         if (unkId < 0) {
             unkId = pieces.idOf("<unk>");
         }
-        MergeDerivation.Result derived = MergeDerivation.derive(pieces, scores, mergeable, mergeable,
-                MergeDerivation.Order.SCORE_THEN_ID, false);
+        MergeTable merges = MergeDerivation.derive(pieces, scores, mergeable);
         boolean[] special = ModelData.specialSet(pieces, types, null);
-        return new ModelData(name, pieces, types, derived.merges(), derived.pseudoCodePoints(), addedIds, special,
+        return new ModelData(name, pieces, types, merges, addedIds, special,
                 true, true, hasBytes, unkId, required(name, pieces, "<bos>"), required(name, pieces, "<eos>"),
                 pieces.idOf("<pad>"));
     }
