@@ -62,24 +62,16 @@ final class TokenizerLoader {
         if (!Files.isRegularFile(file)) {
             throw ModelFormatException.of(file, "no such tokenizer file");
         }
-        String name = file.getFileName().toString();
         try {
-            if (name.endsWith(".json")) {
-                return GemmaTokenizer.fromTokenizerJson(file);
-            }
-            if (name.endsWith(".model")) {
-                return GemmaTokenizer.fromSentencePieceModel(file);
-            }
-            if (name.endsWith(".gguf")) {
+            if (file.getFileName().toString().endsWith(".gguf")) {
                 try (GgufFile gguf = GgufFile.open(file)) {
                     return fromGguf(gguf);
                 }
             }
+            return GemmaTokenizer.load(file); // tokenizer.json by name or content, else tokenizer.model
         } catch (TokenizerException e) {
             throw new ModelFormatException(e.getMessage(), e);
         }
-        throw ModelFormatException.of(file, "unknown tokenizer file type: expected tokenizer.json (HuggingFace), "
-                + "tokenizer.model (SentencePiece) or a .gguf file");
     }
 
     /** Reads the vocabulary arrays of a GGUF file (the tokenizer module knows nothing of GGUF). */

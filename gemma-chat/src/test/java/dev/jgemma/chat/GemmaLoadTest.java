@@ -88,7 +88,7 @@ class GemmaLoadTest {
                 .isInstanceOf(ModelFormatException.class).hasMessageContaining("nope.json");
         Path txt = Files.writeString(dir.resolve("vocab.txt"), "hello");
         assertThatThrownBy(() -> Gemma.builder(ChatFixtures.gguf()).tokenizer(txt).build())
-                .isInstanceOf(ModelFormatException.class).hasMessageContaining("vocab.txt").hasMessageContaining("unknown tokenizer file type");
+                .isInstanceOf(ModelFormatException.class).hasMessageContaining("vocab.txt");
         Path badJson = Files.writeString(dir.resolve("tokenizer.json"), "{\"model\": {\"type\": \"BPE\"");
         assertThatThrownBy(() -> Gemma.builder(ChatFixtures.gguf()).tokenizer(badJson).build())
                 .isInstanceOf(ModelFormatException.class).hasMessageContaining("tokenizer.json");
