@@ -19,8 +19,9 @@ public final class GemmaCli {
             new InfoCommand(),
             new LogitsCommand(),
             new GenerateCommand(),
-            new MergeCommand(),
-            new QuantizeCommand());
+            new ChatCommand(),
+            new QuantizeCommand(),
+            new MergeCommand());
 
     private GemmaCli() {
     }
