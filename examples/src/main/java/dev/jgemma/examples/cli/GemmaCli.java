@@ -21,6 +21,8 @@ public final class GemmaCli {
             new GenerateCommand(),
             new ChatCommand(),
             new QuantizeCommand(),
+            new PerplexityCommand(),
+            new KldCommand(),
             new MergeCommand());
 
     private GemmaCli() {
