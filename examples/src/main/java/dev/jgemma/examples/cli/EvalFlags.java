@@ -1,6 +1,7 @@
 package dev.jgemma.examples.cli;
 
 import dev.jgemma.core.eval.EvalOptions;
+import dev.jgemma.core.format.Json;
 import dev.jgemma.core.eval.ProgressListener;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -18,6 +19,20 @@ import java.util.Set;
 final class EvalFlags {
     static final Set<String> VALUED = Set.of("file", "context", "stride", "method", "tokenizer");
     static final Set<String> SWITCHES = Set.of("json");
+
+    /** The valued flags of an evaluation command: the model flags, these, and {@code more}. */
+    static Set<String> valued(String... more) {
+        Set<String> s = new java.util.HashSet<>(ModelFlags.valued(more));
+        s.addAll(VALUED);
+        return Set.copyOf(s);
+    }
+
+    /** The switches of an evaluation command: the model switches and these. */
+    static Set<String> switches() {
+        Set<String> s = new java.util.HashSet<>(ModelFlags.switches());
+        s.addAll(SWITCHES);
+        return Set.copyOf(s);
+    }
     static final String USAGE = "  --file TEXT        a UTF-8 text file, tokenized with the model's tokenizer\n"
             + "  --context N        tokens per evaluation window, <bos> included (default 2048)\n"
             + "  --method M         strided (default: overlapping windows, every token scored once, with\n"
@@ -85,21 +100,7 @@ final class EvalFlags {
     }
 
     static String json(String s) {
-        StringBuilder sb = new StringBuilder("\"");
-        for (char c : s.toCharArray()) {
-            switch (c) {
-                case '"' -> sb.append("\\\"");
-                case '\\' -> sb.append("\\\\");
-                default -> {
-                    if (c < 0x20) {
-                        sb.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        sb.append(c);
-                    }
-                }
-            }
-        }
-        return sb.append('"').toString();
+        return Json.quote(s);
     }
 
     static String num(double v) {

@@ -38,16 +38,12 @@ final class KldCommand implements Command {
 
     @Override
     public Set<String> valuedFlags() {
-        Set<String> s = new java.util.HashSet<>(ModelFlags.valued("model", "base"));
-        s.addAll(EvalFlags.VALUED);
-        return Set.copyOf(s);
+        return EvalFlags.valued("model", "base");
     }
 
     @Override
     public Set<String> switches() {
-        Set<String> s = new java.util.HashSet<>(ModelFlags.switches());
-        s.addAll(EvalFlags.SWITCHES);
-        return Set.copyOf(s);
+        return EvalFlags.switches();
     }
 
     @Override

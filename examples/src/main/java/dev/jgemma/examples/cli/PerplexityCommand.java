@@ -43,16 +43,12 @@ final class PerplexityCommand implements Command {
 
     @Override
     public Set<String> valuedFlags() {
-        Set<String> s = new java.util.HashSet<>(ModelFlags.valued("model", "windows"));
-        s.addAll(EvalFlags.VALUED);
-        return Set.copyOf(s);
+        return EvalFlags.valued("model", "windows");
     }
 
     @Override
     public Set<String> switches() {
-        Set<String> s = new java.util.HashSet<>(ModelFlags.switches());
-        s.addAll(EvalFlags.SWITCHES);
-        return Set.copyOf(s);
+        return EvalFlags.switches();
     }
 
     /** One evaluated window policy. */

@@ -86,14 +86,14 @@ public final class SafetensorsWriter implements AutoCloseable {
             json.append("\"__metadata__\":{");
             boolean first = true;
             for (Map.Entry<String, String> m : metadata.entrySet()) {
-                json.append(first ? "" : ",").append(quote(m.getKey())).append(':').append(quote(m.getValue()));
+                json.append(first ? "" : ",").append(Json.quote(m.getKey())).append(':').append(Json.quote(m.getValue()));
                 first = false;
             }
             json.append('}');
         }
         long offset = 0;
         for (Entry e : entries) {
-            json.append(json.length() > 1 ? "," : "").append(quote(e.name())).append(":{\"dtype\":\"").append(e.type().name())
+            json.append(json.length() > 1 ? "," : "").append(Json.quote(e.name())).append(":{\"dtype\":\"").append(e.type().name())
                     .append("\",\"shape\":[");
             for (int i = 0; i < e.shape().length; i++) {
                 json.append(i > 0 ? "," : "").append(e.shape()[i]);
@@ -132,24 +132,6 @@ public final class SafetensorsWriter implements AutoCloseable {
             }
             throw new UncheckedIOException("cannot write " + target + ": " + e.getMessage(), e);
         }
-    }
-
-    private static String quote(String s) {
-        StringBuilder sb = new StringBuilder("\"");
-        for (char c : s.toCharArray()) {
-            switch (c) {
-                case '"' -> sb.append("\\\"");
-                case '\\' -> sb.append("\\\\");
-                default -> {
-                    if (c < 0x20) {
-                        sb.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        sb.append(c);
-                    }
-                }
-            }
-        }
-        return sb.append('"').toString();
     }
 
     private void skipEmpty() {
