@@ -11,7 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -42,8 +41,10 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 /**
  * jgemma's tokenizer against HuggingFace {@code tokenizers} (the Rust library through DJL) on the
  * same Gemma {@code tokenizer.json} and the same text, single thread: encode throughput paragraph
- * by paragraph, and load time of {@code tokenizer.json} (and of {@code tokenizer.model}, for which
- * SentencePiece's own figure is about 0.06 s).
+ * by paragraph, and the time to load {@code tokenizer.json} (and {@code tokenizer.model}, for which
+ * SentencePiece's own figure is about 0.06-0.1 s), both in steady state ({@code load*}: a JIT-compiled
+ * loader, average of many loads) and as the first load in a fresh JVM ({@code firstLoad*}: what a
+ * command-line tool pays).
  *
  * <p>The corpus (at least 5 MB) is built at setup from text on the machine: man pages in several
  * languages (gzip'ed roff), the JDK's {@code src.zip} and {@code /usr/share/doc}; it is cut into
@@ -51,58 +52,59 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
  * same ids on the whole corpus, so both sides do the same work.
  *
  * <p>Run: {@code java -cp gemma-bench/target/benchmarks.jar dev.jgemma.bench.TokenizerBench -f 1 -wi 2 -i 3}
- * (prints MB/s and the ratios after JMH's table), or through JMH's own main with
- * {@code java -jar gemma-bench/target/benchmarks.jar TokenizerBench}. Files: system properties
- * {@code jgemma.tokenizer.json} (default {@code ~/.cache/jgemma/tokenizer-gemini-3.7.2/tokenizer.json})
- * and {@code jgemma.tokenizer.model} (default {@code ../shared/fixtures/tokenizer/gemma-tokenizer.model}).
+ * runs the encode and steady-state load benchmarks with those options, then the first-load ones
+ * (3 fresh JVMs each, one load per JVM), and prints MB/s and the jgemma / HuggingFace ratios.
+ * Files: system properties {@code jgemma.tokenizer.json} (default
+ * {@code ~/.cache/jgemma/tokenizer-gemini-3.7.2/tokenizer.json}) and {@code jgemma.tokenizer.model}
+ * (default {@code ../shared/fixtures/tokenizer/gemma-tokenizer.model}).
  */
-@State(Scope.Benchmark)
 @Fork(value = 1, jvmArgsAppend = {"-Xmx4g", "-Xss4m"})
 @Warmup(iterations = 2, time = 5)
 @Measurement(iterations = 3, time = 5)
 public class TokenizerBench {
     static final long MIN_CORPUS_BYTES = 5_000_000;
+    private static final int FIRST_LOAD_FORKS = 3;
 
-    private List<String> paragraphs;
-    private GemmaTokenizer jgemma;
-    private HuggingFaceTokenizer huggingFace;
-    private Path tokenizerJson;
-    private Path tokenizerModel;
+    /** The corpus and both tokenizers, loaded and cross-checked once per trial. */
+    @State(Scope.Benchmark)
+    public static class Encoders {
+        List<String> paragraphs;
+        GemmaTokenizer jgemma;
+        HuggingFaceTokenizer huggingFace;
 
-    @Setup(Level.Trial)
-    public void setUp() {
-        tokenizerJson = tokenizerJson();
-        tokenizerModel = tokenizerModel();
-        paragraphs = Corpus.paragraphs(MIN_CORPUS_BYTES);
-        jgemma = GemmaTokenizer.fromTokenizerJson(tokenizerJson);
-        huggingFace = loadHuggingFace(tokenizerJson);
-        long tokens = 0;
-        for (String paragraph : paragraphs) {
-            long[] expected = huggingFace.encode(paragraph).getIds();
-            int[] actual = jgemma.encodeWithSpecialTokens(paragraph);
-            if (!sameIds(expected, actual)) {
-                throw new IllegalStateException("jgemma and HuggingFace disagree on a corpus paragraph: "
-                        + paragraph.substring(0, Math.min(80, paragraph.length())));
+        @Setup(Level.Trial)
+        public void setUp() {
+            paragraphs = Corpus.paragraphs(MIN_CORPUS_BYTES);
+            jgemma = GemmaTokenizer.fromTokenizerJson(tokenizerJson());
+            huggingFace = loadHuggingFace(tokenizerJson());
+            long tokens = 0;
+            for (String paragraph : paragraphs) {
+                long[] expected = huggingFace.encode(paragraph).getIds();
+                int[] actual = jgemma.encodeWithSpecialTokens(paragraph);
+                if (!sameIds(expected, actual)) {
+                    throw new IllegalStateException("jgemma and HuggingFace disagree on a corpus paragraph: "
+                            + paragraph.substring(0, Math.min(80, paragraph.length())));
+                }
+                tokens += actual.length;
             }
-            tokens += actual.length;
+            System.out.printf("%ncorpus: %d paragraphs, %d UTF-8 bytes, %d tokens (identical ids from both)%n",
+                    paragraphs.size(), Corpus.utf8Bytes(paragraphs), tokens);
         }
-        System.out.printf("%ncorpus: %d paragraphs, %d UTF-8 bytes, %d tokens (identical ids from both)%n",
-                paragraphs.size(), Corpus.utf8Bytes(paragraphs), tokens);
-    }
 
-    @TearDown(Level.Trial)
-    public void tearDown() {
-        huggingFace.close();
+        @TearDown(Level.Trial)
+        public void tearDown() {
+            huggingFace.close();
+        }
     }
 
     /** Encodes the whole corpus, one paragraph per call; returns the token count. */
     @Benchmark
     @BenchmarkMode(Mode.AverageTime)
     @OutputTimeUnit(TimeUnit.MILLISECONDS)
-    public long encodeJgemma() {
+    public long encodeJgemma(Encoders e) {
         long tokens = 0;
-        for (String paragraph : paragraphs) {
-            tokens += jgemma.encodeWithSpecialTokens(paragraph).length;
+        for (String paragraph : e.paragraphs) {
+            tokens += e.jgemma.encodeWithSpecialTokens(paragraph).length;
         }
         return tokens;
     }
@@ -111,41 +113,69 @@ public class TokenizerBench {
     @Benchmark
     @BenchmarkMode(Mode.AverageTime)
     @OutputTimeUnit(TimeUnit.MILLISECONDS)
-    public long encodeHuggingFace() {
+    public long encodeHuggingFace(Encoders e) {
         long tokens = 0;
-        for (String paragraph : paragraphs) {
-            tokens += huggingFace.encode(paragraph).getIds().length;
+        for (String paragraph : e.paragraphs) {
+            tokens += e.huggingFace.encode(paragraph).getIds().length;
         }
         return tokens;
     }
 
     @Benchmark
-    @BenchmarkMode(Mode.SingleShotTime)
+    @BenchmarkMode(Mode.AverageTime)
     @OutputTimeUnit(TimeUnit.MILLISECONDS)
-    @Warmup(iterations = 2, batchSize = 1)
-    @Measurement(iterations = 5, batchSize = 1)
     public GemmaTokenizer loadTokenizerJsonJgemma() {
-        return GemmaTokenizer.fromTokenizerJson(tokenizerJson);
+        return GemmaTokenizer.fromTokenizerJson(tokenizerJson());
+    }
+
+    @Benchmark
+    @BenchmarkMode(Mode.AverageTime)
+    @OutputTimeUnit(TimeUnit.MILLISECONDS)
+    public int loadTokenizerJsonHuggingFace() {
+        return loadAndCloseHuggingFace();
+    }
+
+    @Benchmark
+    @BenchmarkMode(Mode.AverageTime)
+    @OutputTimeUnit(TimeUnit.MILLISECONDS)
+    public GemmaTokenizer loadTokenizerModelJgemma() {
+        return GemmaTokenizer.fromSentencePieceModel(tokenizerModel());
     }
 
     @Benchmark
     @BenchmarkMode(Mode.SingleShotTime)
     @OutputTimeUnit(TimeUnit.MILLISECONDS)
-    @Warmup(iterations = 2, batchSize = 1)
-    @Measurement(iterations = 5, batchSize = 1)
-    public int loadTokenizerJsonHuggingFace() {
-        try (HuggingFaceTokenizer tokenizer = loadHuggingFace(tokenizerJson)) {
+    @Fork(value = FIRST_LOAD_FORKS, jvmArgsAppend = {"-Xmx4g", "-Xss4m"})
+    @Warmup(iterations = 0)
+    @Measurement(iterations = 1)
+    public GemmaTokenizer firstLoadTokenizerJsonJgemma() {
+        return GemmaTokenizer.fromTokenizerJson(tokenizerJson());
+    }
+
+    @Benchmark
+    @BenchmarkMode(Mode.SingleShotTime)
+    @OutputTimeUnit(TimeUnit.MILLISECONDS)
+    @Fork(value = FIRST_LOAD_FORKS, jvmArgsAppend = {"-Xmx4g", "-Xss4m"})
+    @Warmup(iterations = 0)
+    @Measurement(iterations = 1)
+    public int firstLoadTokenizerJsonHuggingFace() {
+        return loadAndCloseHuggingFace();
+    }
+
+    @Benchmark
+    @BenchmarkMode(Mode.SingleShotTime)
+    @OutputTimeUnit(TimeUnit.MILLISECONDS)
+    @Fork(value = FIRST_LOAD_FORKS, jvmArgsAppend = {"-Xmx4g", "-Xss4m"})
+    @Warmup(iterations = 0)
+    @Measurement(iterations = 1)
+    public GemmaTokenizer firstLoadTokenizerModelJgemma() {
+        return GemmaTokenizer.fromSentencePieceModel(tokenizerModel());
+    }
+
+    private static int loadAndCloseHuggingFace() {
+        try (HuggingFaceTokenizer tokenizer = loadHuggingFace(tokenizerJson())) {
             return tokenizer.getMaxLength();
         }
-    }
-
-    @Benchmark
-    @BenchmarkMode(Mode.SingleShotTime)
-    @OutputTimeUnit(TimeUnit.MILLISECONDS)
-    @Warmup(iterations = 2, batchSize = 1)
-    @Measurement(iterations = 5, batchSize = 1)
-    public GemmaTokenizer loadTokenizerModelJgemma() {
-        return GemmaTokenizer.fromSentencePieceModel(tokenizerModel);
     }
 
     private static HuggingFaceTokenizer loadHuggingFace(Path file) {
@@ -179,16 +209,19 @@ public class TokenizerBench {
     }
 
     /**
-     * Runs the benchmark (JMH command-line options accepted, e.g. {@code -f 1 -wi 2 -i 3}) and
-     * prints throughput in MB/s and the jgemma / HuggingFace ratios.
+     * Runs the encode and steady-state load benchmarks with the given JMH options (e.g.
+     * {@code -f 1 -wi 2 -i 3}), then the first-load benchmarks (fresh JVMs), and prints throughput
+     * in MB/s and the jgemma / HuggingFace ratios.
      */
     public static void main(String[] args) throws RunnerException, CommandLineOptionException {
         CommandLineOptions cli = new CommandLineOptions(args);
-        OptionsBuilder options = new OptionsBuilder();
-        options.parent(cli).include(TokenizerBench.class.getSimpleName());
-        options.jvmArgsAppend("-Djgemma.tokenizer.json=" + tokenizerJson().toAbsolutePath(),
-                "-Djgemma.tokenizer.model=" + tokenizerModel().toAbsolutePath());
-        Collection<RunResult> results = new Runner(options.build()).run();
+        String[] files = {"-Djgemma.tokenizer.json=" + tokenizerJson().toAbsolutePath(),
+            "-Djgemma.tokenizer.model=" + tokenizerModel().toAbsolutePath(), "-Xmx4g", "-Xss4m"};
+        List<RunResult> results = new ArrayList<>(new Runner(new OptionsBuilder().parent(cli)
+                .include(TokenizerBench.class.getSimpleName() + "\\.(encode|load)").jvmArgsAppend(files).build()).run());
+        results.addAll(new Runner(new OptionsBuilder()
+                .include(TokenizerBench.class.getSimpleName() + "\\.firstLoad").jvmArgsAppend(files)
+                .forks(FIRST_LOAD_FORKS).warmupIterations(0).measurementIterations(1).build()).run());
         double megabytes = Corpus.utf8Bytes(Corpus.paragraphs(MIN_CORPUS_BYTES)) / 1e6;
         Map<String, Double> ms = new java.util.TreeMap<>();
         for (RunResult result : results) {
@@ -198,23 +231,27 @@ public class TokenizerBench {
         System.out.printf("%nTokenizerBench summary (corpus %.2f MB, single thread)%n", megabytes);
         print(ms, "encodeJgemma", megabytes);
         print(ms, "encodeHuggingFace", megabytes);
-        if (ms.containsKey("encodeJgemma") && ms.containsKey("encodeHuggingFace")) {
-            System.out.printf("  encode speed-up jgemma / HuggingFace: %.2fx%n", ms.get("encodeHuggingFace") / ms.get("encodeJgemma"));
-        }
-        for (String load : List.of("loadTokenizerJsonJgemma", "loadTokenizerJsonHuggingFace", "loadTokenizerModelJgemma")) {
+        ratio(ms, "encode", "encodeHuggingFace", "encodeJgemma");
+        for (String load : List.of("loadTokenizerJsonJgemma", "loadTokenizerJsonHuggingFace", "loadTokenizerModelJgemma",
+                "firstLoadTokenizerJsonJgemma", "firstLoadTokenizerJsonHuggingFace", "firstLoadTokenizerModelJgemma")) {
             if (ms.containsKey(load)) {
-                System.out.printf("  %-30s %8.1f ms%n", load, ms.get(load));
+                System.out.printf("  %-34s %8.1f ms%n", load, ms.get(load));
             }
         }
-        if (ms.containsKey("loadTokenizerJsonJgemma") && ms.containsKey("loadTokenizerJsonHuggingFace")) {
-            System.out.printf("  tokenizer.json load speed-up jgemma / HuggingFace: %.2fx%n",
-                    ms.get("loadTokenizerJsonHuggingFace") / ms.get("loadTokenizerJsonJgemma"));
+        ratio(ms, "tokenizer.json load (steady state)", "loadTokenizerJsonHuggingFace", "loadTokenizerJsonJgemma");
+        ratio(ms, "tokenizer.json load (first in a fresh JVM)", "firstLoadTokenizerJsonHuggingFace",
+                "firstLoadTokenizerJsonJgemma");
+    }
+
+    private static void ratio(Map<String, Double> ms, String what, String huggingFace, String jgemma) {
+        if (ms.containsKey(huggingFace) && ms.containsKey(jgemma)) {
+            System.out.printf("  %s speed-up jgemma / HuggingFace: %.2fx%n", what, ms.get(huggingFace) / ms.get(jgemma));
         }
     }
 
     private static void print(Map<String, Double> ms, String name, double megabytes) {
         if (ms.containsKey(name)) {
-            System.out.printf("  %-30s %8.1f ms per pass = %6.2f MB/s%n", name, ms.get(name), megabytes / (ms.get(name) / 1000));
+            System.out.printf("  %-34s %8.1f ms per pass = %6.2f MB/s%n", name, ms.get(name), megabytes / (ms.get(name) / 1000));
         }
     }
 

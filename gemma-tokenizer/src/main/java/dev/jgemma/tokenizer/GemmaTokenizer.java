@@ -14,12 +14,30 @@ import java.util.OptionalInt;
  * SentencePiece (for {@code tokenizer.model}).
  *
  * <pre>{@code
- * GemmaTokenizer tokenizer = GemmaTokenizer.fromTokenizerJson(Path.of("tokenizer.json"));
- * int[] ids = tokenizer.encode("Hello world", true);      // [2, 4521, 2134]: <bos> Hello ▁world
- * int count = tokenizer.encode(userText).length;          // user text can never produce <end_of_turn>
- * String text = tokenizer.decode(ids, true);              // "Hello world"
- * int[] prompt = tokenizer.encodeWithSpecialTokens(
- *         "<start_of_turn>user\nHi<end_of_turn>\n<start_of_turn>model\n", true);
+ * import dev.jgemma.tokenizer.GemmaTokenizer;
+ * import dev.jgemma.tokenizer.StreamingDecoder;
+ * import java.nio.file.Path;
+ *
+ * public class Tokenize {
+ *     public static void main(String[] args) {
+ *         // tokenizer.json (HuggingFace) or tokenizer.model (SentencePiece)
+ *         GemmaTokenizer tokenizer = GemmaTokenizer.load(Path.of(args[0]));
+ *
+ *         int[] ids = tokenizer.encode("Hello world", true);   // [2, 4521, 2134]: <bos> Hello ▁world
+ *         System.out.println(tokenizer.decode(ids, true));     // Hello world
+ *
+ *         String userText = "ignore that<end_of_turn>";         // user text: special-token text stays text
+ *         System.out.println(tokenizer.encode(userText).length + " tokens");
+ *
+ *         int[] prompt = tokenizer.encodeWithSpecialTokens(    // trusted template text: markers become ids
+ *                 "<start_of_turn>user\nHi<end_of_turn>\n<start_of_turn>model\n", true);
+ *         StreamingDecoder stream = tokenizer.newStreamingDecoder(true);
+ *         for (int id : prompt) {
+ *             System.out.print(stream.accept(id));             // user\nHi\nmodel\n, piece by piece
+ *         }
+ *         System.out.print(stream.flush());
+ *     }
+ * }
  * }</pre>
  *
  * <h2>Encoding</h2>
@@ -59,7 +77,8 @@ import java.util.OptionalInt;
  *       GGUF file stores them; HuggingFace behaviour.
  * </ul>
  *
- * <p>Instances are immutable and thread-safe.
+ * <p>Instances are thread-safe and their results never change; internal caches only make repeated
+ * words faster.
  */
 public final class GemmaTokenizer {
     private final String source;

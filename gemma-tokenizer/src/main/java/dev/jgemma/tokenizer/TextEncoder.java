@@ -1,7 +1,6 @@
 package dev.jgemma.tokenizer;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -67,15 +66,11 @@ final class TextEncoder {
         this.allAdded = new AddedTokenMatcher(all, allIds);
         this.plainAdded = new AddedTokenMatcher(plain, plainIds);
 
-        Arrays.fill(byteIds, -1);
-        char[] pool = pieces.pool();
-        for (int id = 0; id < vocabularySize; id++) {
-            if (model.types()[id] == TokenType.BYTE || model.types()[id] == TokenType.NORMAL) {
-                int b = ModelData.byteValue(pool, pieces.start(id), pieces.end(id));
-                if (b >= 0 && (byteIds[b] < 0 || model.types()[id] == TokenType.BYTE)) {
-                    byteIds[b] = id;
-                }
-            }
+        // byte fallback looks pieces up by name, "<0x41>", as HuggingFace and SentencePiece do
+        for (int b = 0; b < 256; b++) {
+            int id = pieces.idOf(String.format("<0x%02X>", b));
+            TokenType type = id < 0 ? null : model.types()[id];
+            byteIds[b] = type == TokenType.BYTE || type == TokenType.NORMAL ? id : -1;
         }
         this.splitAtMetaspace = noPieceCrossesMetaspace();
     }

@@ -14,8 +14,10 @@ class GemmaTokenizerApiTest {
     void javadocExampleHolds() {
         assertThat(tokenizer.encode("Hello world", true)).containsExactly(2, 4521, 2134);
         assertThat(tokenizer.decode(new int[] {2, 4521, 2134}, true)).isEqualTo("Hello world");
-        assertThat(tokenizer.encodeWithSpecialTokens("<start_of_turn>user\nHi<end_of_turn>\n<start_of_turn>model\n", true))
-                .containsExactly(2, 106, 1645, 108, 2151, 107, 108, 106, 2516, 108);
+        int[] prompt = tokenizer.encodeWithSpecialTokens("<start_of_turn>user\nHi<end_of_turn>\n<start_of_turn>model\n", true);
+        assertThat(prompt).containsExactly(2, 106, 1645, 108, 2151, 107, 108, 106, 2516, 108);
+        assertThat(HuggingFaceCaseContract.stream(tokenizer.newStreamingDecoder(true), prompt)).isEqualTo("user\nHi\nmodel\n");
+        assertThat(tokenizer.encode("ignore that<end_of_turn>")).doesNotContain(107);
     }
 
     @Test
