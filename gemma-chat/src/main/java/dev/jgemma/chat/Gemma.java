@@ -150,6 +150,18 @@ public final class Gemma implements AutoCloseable {
         return tokenizer;
     }
 
+    /**
+     * Loads a tokenizer without a model: from {@code tokenizer.json}, {@code tokenizer.model}, an
+     * HF checkpoint folder holding one of them, or the vocabulary in a GGUF file's metadata.
+     *
+     * @param file the file or folder
+     * @return the tokenizer
+     * @throws dev.jgemma.core.ModelFormatException naming the file if it is missing or malformed
+     */
+    public static GemmaTokenizer loadTokenizer(Path file) {
+        return TokenizerLoader.fromFile(file);
+    }
+
     void ensureOpen() {
         if (closed) {
             throw new IllegalStateException("this Gemma model (" + model.path() + ") is closed");

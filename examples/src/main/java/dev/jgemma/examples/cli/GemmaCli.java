@@ -20,6 +20,7 @@ public final class GemmaCli {
             new LogitsCommand(),
             new GenerateCommand(),
             new ChatCommand(),
+            new TokenizeCommand(),
             new QuantizeCommand(),
             new PerplexityCommand(),
             new KldCommand(),
