@@ -90,11 +90,17 @@ public final class GgufQuantizer {
     private final Quantization quantization;
     private final int threads;
     private final Progress progress;
+    private final Map<String, GgufValue> vocabulary;
 
     private GgufQuantizer(Quantization quantization, int threads, Progress progress) {
+        this(quantization, threads, progress, Map.of());
+    }
+
+    private GgufQuantizer(Quantization quantization, int threads, Progress progress, Map<String, GgufValue> vocabulary) {
         this.quantization = quantization;
         this.threads = threads;
         this.progress = progress;
+        this.vocabulary = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(vocabulary));
     }
 
     /**
@@ -113,7 +119,7 @@ public final class GgufQuantizer {
         if (n < 1) {
             throw new IllegalArgumentException("threads must be at least 1, got " + n);
         }
-        return new GgufQuantizer(quantization, n, progress);
+        return new GgufQuantizer(quantization, n, progress, vocabulary);
     }
 
     /**
@@ -121,7 +127,26 @@ public final class GgufQuantizer {
      * @return a copy reporting to it
      */
     public GgufQuantizer progress(Progress listener) {
-        return new GgufQuantizer(quantization, threads, listener);
+        return new GgufQuantizer(quantization, threads, listener, vocabulary);
+    }
+
+    /**
+     * Metadata describing the vocabulary ({@code tokenizer.ggml.*} keys) to write into a GGUF made
+     * from an HF folder, which holds its tokenizer in separate files; gemma-chat's
+     * {@code GgufVocabulary} builds it from a tokenizer. Ignored for GGUF input, whose own
+     * vocabulary is copied.
+     *
+     * @param metadata keys starting with {@code tokenizer.}
+     * @return a copy writing them
+     * @throws IllegalArgumentException if a key does not start with {@code tokenizer.}
+     */
+    public GgufQuantizer vocabulary(Map<String, GgufValue> metadata) {
+        for (String k : metadata.keySet()) {
+            if (!k.startsWith("tokenizer.")) {
+                throw new IllegalArgumentException("vocabulary metadata keys start with 'tokenizer.', got '" + k + "'");
+            }
+        }
+        return new GgufQuantizer(quantization, threads, progress, new LinkedHashMap<>(metadata));
     }
 
     /** One tensor of the output: where its values come from and how they are stored. */
@@ -162,6 +187,10 @@ public final class GgufQuantizer {
             try (GgufWriter writer = GgufWriter.create(out); ComputePool pool = new ComputePool(threads)) {
                 if (hf) {
                     hfMetadata(model, config).forEach(writer::put);
+                    if (!vocabulary.isEmpty()) {
+                        writer.remove("tokenizer.ggml.model");
+                        vocabulary.forEach(writer::put);
+                    }
                 } else {
                     ((GgufFile) source).metadata().forEach((k, v) -> {
                         if (!k.startsWith("split.")) {

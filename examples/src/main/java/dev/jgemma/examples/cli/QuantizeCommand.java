@@ -1,5 +1,7 @@
 package dev.jgemma.examples.cli;
 
+import dev.jgemma.chat.Gemma;
+import dev.jgemma.chat.GgufVocabulary;
 import dev.jgemma.core.GgufQuantizer;
 import dev.jgemma.core.Quantization;
 import dev.jgemma.core.tensor.TensorType;
@@ -36,7 +38,9 @@ final class QuantizeCommand implements Command {
                 + "                     q6_k: every matrix Q6_K\n"
                 + "                     q4_k_m: llama.cpp's Q4_K_M mixture (Q6_K for the embedding and some attn_v/ffn_down)\n"
                 + "  --out FILE         the GGUF to write; replaced only once complete\n"
-                + "  --threads N        conversion threads (default: all processors)\n";
+                + "  --threads N        conversion threads (default: all processors)\n"
+                + "  --tokenizer FILE   for an HF folder: the vocabulary to embed (default: the folder's\n"
+                + "                     tokenizer.json or tokenizer.model; GGUF input keeps its own)\n";
     }
 
     private static String types() {
@@ -45,7 +49,7 @@ final class QuantizeCommand implements Command {
 
     @Override
     public Set<String> valuedFlags() {
-        return Set.of("model", "type", "out", "threads");
+        return Set.of("model", "type", "out", "threads", "tokenizer");
     }
 
     @Override
@@ -70,16 +74,24 @@ final class QuantizeCommand implements Command {
         }
         ProgressBar bar = new ProgressBar(err, "quantizing");
         long start = System.nanoTime();
-        GgufQuantizer.Result r = GgufQuantizer.to(scheme).threads(threads)
-                .progress((tensor, done, total) -> bar.update(done, total))
-                .quantize(model, target);
+        GgufQuantizer quantizer = GgufQuantizer.to(scheme).threads(threads).progress((tensor, done, total) -> bar.update(done, total));
+        boolean withVocabulary = false;
+        if (Files.isDirectory(model)) {
+            Path tokenizer = args.has("tokenizer") ? args.existing("tokenizer") : model;
+            if (args.has("tokenizer") || Files.isRegularFile(model.resolve("tokenizer.json"))
+                    || Files.isRegularFile(model.resolve("tokenizer.model"))) {
+                quantizer = quantizer.vocabulary(GgufVocabulary.of(Gemma.loadTokenizer(tokenizer), model));
+                withVocabulary = true;
+            }
+        }
+        GgufQuantizer.Result r = quantizer.quantize(model, target);
         StringJoiner types = new StringJoiner(", ");
         r.typeCounts().forEach((TensorType t, Integer n) -> types.add(t + " x" + n));
         out.printf("wrote %s: %d tensors (%s), %.1f MiB in %.1f s%n", r.file(), r.tensorCount(), types,
                 r.bytes() / 1048576.0, (System.nanoTime() - start) / 1e9);
-        if (Files.isDirectory(model)) {
-            err.println("note: the GGUF has no vocabulary (tokenizer.ggml.model = \"none\"); jgemma and llama.cpp load it, "
-                    + "but text needs a separate tokenizer");
+        if (Files.isDirectory(model) && !withVocabulary) {
+            err.println("note: " + model + " has no tokenizer.json or tokenizer.model, so the GGUF has no vocabulary "
+                    + "(tokenizer.ggml.model = \"none\"); give one with --tokenizer FILE");
         }
         return 0;
     }

@@ -63,6 +63,21 @@ class QuantizeCommandTest {
     }
 
     @Test
+    void fromAnHfFolderWithATokenizerTheGgufChatsLikeTheReference() {
+        Path vocab = calm().resolveSibling("vocab256k");
+        Path out = dir.resolve("v-q8_0.gguf");
+        Run r = gemma("quantize", "--model", vocab.resolve("hf-bf16").toString(), "--type", "q8_0", "--out", out.toString(),
+                "--tokenizer", TokenizeCommandTest.tokenizerJson().toString());
+        assertThat(r.status).as(r.err).isZero();
+        assertThat(r.err).doesNotContain("no vocabulary");
+        // gemma_pytorch's greedy reply for the fixture's single-turn chat case (vocab256k/chat/cases.json).
+        Run chat = gemma("generate", "--model", out.toString(), "--prompt", "Write a haiku about the sea.", "--chat",
+                "--max-tokens", "24", "--threads", "2");
+        assertThat(chat.status).as(chat.err).isZero();
+        assertThat(chat.out).startsWith(" होंílicawh reconcili reconcili reconcili reconcili reconciliowaniuSPLITClik");
+    }
+
+    @Test
     void badFlagsAreOneLineUsageErrors() {
         Run r = gemma("quantize", "--model", calm().resolve("hf-f32").toString(), "--type", "q3_k", "--out", dir.resolve("x.gguf").toString());
         assertThat(r.status).isEqualTo(2);
