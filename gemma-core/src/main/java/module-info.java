@@ -7,5 +7,8 @@ module dev.jgemma.core {
 
     exports dev.jgemma.core;
     exports dev.jgemma.core.format;
+    exports dev.jgemma.core.sampling;
     exports dev.jgemma.core.tensor;
+    exports dev.jgemma.core.eval;
+    exports dev.jgemma.core.merge;
 }

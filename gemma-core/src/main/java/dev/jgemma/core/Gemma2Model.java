@@ -7,7 +7,10 @@ import dev.jgemma.core.kernel.Backend;
 import dev.jgemma.core.kernel.Kernels;
 import dev.jgemma.core.model.ForwardPass;
 import dev.jgemma.core.model.Gemma2Weights;
+import dev.jgemma.core.model.QuantizationPlan;
+import dev.jgemma.core.model.QuantizedTensorSource;
 import dev.jgemma.core.model.TensorNames;
+import dev.jgemma.core.model.WeightCheck;
 import dev.jgemma.core.tensor.Tensor;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,9 +28,13 @@ import java.nio.file.Path;
  * }
  * }</pre>
  *
- * <p>Formats: a GGUF file (F32, F16, BF16, Q8_0, Q4_0 tensors), or an HF checkpoint folder with
+ * <p>Formats: a GGUF file (F32, F16, BF16, Q8_0, Q4_0, Q4_1, Q5_0, Q5_1, Q2_K, Q3_K, Q4_K, Q5_K
+ * and Q6_K tensors, in any per-tensor mixture such as Q4_K_M), or an HF checkpoint folder with
  * {@code config.json} and {@code model.safetensors} (or shards listed in
- * {@code model.safetensors.index.json}) in F32, F16 or BF16.
+ * {@code model.safetensors.index.json}) in F32, F16 or BF16. A tensor of another type (the IQ
+ * types, for instance) is rejected with an error naming the tensor and its type.
+ * {@link ModelOptions#quantizeTo} holds F32/F16/BF16 weights quantized in memory instead; at load,
+ * every tensor's block scales are checked for NaN and infinities ({@link ModelOptions#verifyWeights}).
  */
 public final class Gemma2Model implements AutoCloseable {
 
@@ -105,8 +112,9 @@ public final class Gemma2Model implements AutoCloseable {
         return assemble(path, Format.GGUF, config, gguf, TensorNames.GGUF, options);
     }
 
-    private static Gemma2Model assemble(Path path, Format format, Gemma2Config config, TensorSource source, TensorNames names,
+    private static Gemma2Model assemble(Path path, Format format, Gemma2Config config, TensorSource stored, TensorNames names,
                                         ModelOptions options) {
+        TensorSource source = stored;
         Kernels kernels = null;
         try {
             if (options.queryPreAttnScalar().isPresent()) {
@@ -114,6 +122,13 @@ public final class Gemma2Model implements AutoCloseable {
             }
             options.slidingWindow().resolve(config); // rejects per-layer lists of the wrong length early
             kernels = new Kernels(options.backend(), options.threads());
+            if (options.quantizeTo().isPresent()) {
+                QuantizationPlan plan = new QuantizationPlan(options.quantizeTo().get(), names, config.numLayers());
+                source = QuantizedTensorSource.of(stored, plan, kernels.pool());
+            }
+            if (options.verifyWeights()) {
+                WeightCheck.verify(source, kernels.pool());
+            }
             Gemma2Weights weights = Gemma2Weights.load(source, names, config, kernels::supports);
             return new Gemma2Model(path, format, config, options, source, weights, kernels);
         } catch (RuntimeException e) {

@@ -95,6 +95,23 @@ public final class Session {
     }
 
     /**
+     * Feeds tokens and delivers the logits of the positions from {@code logitsFrom} on (earlier
+     * rows are not computed: the output projection is most of a small model's cost).
+     *
+     * @param tokens token ids
+     * @param logitsFrom index in {@code tokens} of the first row delivered
+     * @param consumer receives one row per token from {@code logitsFrom}, in order
+     * @throws InvalidTokenException if an id is outside the vocabulary
+     * @throws ContextOverflowException if the tokens do not fit
+     */
+    public void prefill(int[] tokens, int logitsFrom, LogitsConsumer consumer) {
+        if (logitsFrom < 0 || logitsFrom > tokens.length) {
+            throw new IllegalArgumentException("logitsFrom " + logitsFrom + " is outside 0.." + tokens.length);
+        }
+        run(tokens, logitsFrom, consumer);
+    }
+
+    /**
      * Feeds tokens without computing any logits (the cheapest way to extend the history).
      *
      * @param tokens token ids
@@ -145,7 +162,9 @@ public final class Session {
             }
             pass.forward(state, tokens, off, n, position, from, out);
             if (rows > 0) {
-                float[] row = rows == 1 ? null : new float[vocab];
+                // A single row is handed over in place, but only if the buffer is exactly one row long:
+                // after a multi-row prefill it is larger, and consumers rely on row.length == vocab.
+                float[] row = rows == 1 && out.length == vocab ? null : new float[vocab];
                 for (int r = 0; r < rows; r++) {
                     float[] view = row == null ? out : row;
                     if (row != null) {

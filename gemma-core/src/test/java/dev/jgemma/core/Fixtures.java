@@ -50,6 +50,15 @@ public final class Fixtures {
         }
     }
 
+    /** @param file a JSON file @return its parsed content */
+    public static Object parseJson(Path file) {
+        try {
+            return Json.parse(Files.readString(file));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** @param file a raw little-endian f32 file @return its values */
     public static float[] floats(Path file) {
         try {

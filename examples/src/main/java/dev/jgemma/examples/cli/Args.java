@@ -15,6 +15,7 @@ import java.util.Set;
 final class Args {
     private final String command;
     private final Map<String, String> values = new LinkedHashMap<>();
+    private final Map<String, List<String>> repeated = new LinkedHashMap<>();
     private final List<String> positional = new ArrayList<>();
 
     /**
@@ -43,6 +44,7 @@ final class Args {
                         inline = argv[++i];
                     }
                     values.put(name, inline);
+                    repeated.computeIfAbsent(name, k -> new ArrayList<>()).add(inline);
                 } else if (switches.contains(name) && inline == null) {
                     values.put(name, "true");
                 } else {
@@ -64,6 +66,11 @@ final class Args {
 
     String string(String flag, String dflt) {
         return values.getOrDefault(flag, dflt);
+    }
+
+    /** @return every value given for a flag that may be repeated, in order (empty if none) */
+    List<String> all(String flag) {
+        return List.copyOf(repeated.getOrDefault(flag, List.of()));
     }
 
     String required(String flag) {

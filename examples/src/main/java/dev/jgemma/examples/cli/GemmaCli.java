@@ -19,6 +19,12 @@ public final class GemmaCli {
             new InfoCommand(),
             new LogitsCommand(),
             new GenerateCommand(),
+            new ChatCommand(),
+            new TokenizeCommand(),
+            new QuantizeCommand(),
+            new PerplexityCommand(),
+            new KldCommand(),
+            new MergeCommand(),
             new SynthCommand(),
             new BenchCommand());
 

@@ -1,17 +1,19 @@
 package dev.jgemma.examples.cli;
 
 import dev.jgemma.core.ModelOptions;
+import dev.jgemma.core.Quantization;
 import dev.jgemma.core.SlidingWindow;
 import java.util.Set;
 
-/** The model-loading flags several commands share: --threads, --window, --no-window, --context. */
+/** The model-loading flags several commands share: --threads, --window, --no-window, --context, --quantize. */
 final class ModelFlags {
-    static final Set<String> VALUED = Set.of("threads", "window", "context");
+    static final Set<String> VALUED = Set.of("threads", "window", "context", "quantize");
     static final Set<String> SWITCHES = Set.of("no-window");
     static final String USAGE = "  --threads N        compute threads (default: all processors)\n"
             + "  --window N         sliding-window size on the sliding layers (default: the checkpoint's)\n"
             + "  --no-window        all layers global\n"
-            + "  --context N        maximum context in tokens (default: the checkpoint's)\n";
+            + "  --context N        maximum context in tokens (default: the checkpoint's)\n"
+            + "  --quantize SCHEME  hold F32/F16/BF16 weights quantized in memory: q8_0, q4_0, q4_k, q6_k or q4_k_m\n";
 
     private ModelFlags() {
     }
@@ -44,6 +46,13 @@ final class ModelFlags {
                 throw new CliException(args.command() + ": --context must be at least 1");
             }
             o = o.maxContext(c);
+        }
+        if (args.has("quantize")) {
+            try {
+                o = o.quantizeTo(Quantization.parse(args.string("quantize", "")));
+            } catch (IllegalArgumentException e) {
+                throw new CliException(args.command() + ": --quantize: " + e.getMessage());
+            }
         }
         return o;
     }

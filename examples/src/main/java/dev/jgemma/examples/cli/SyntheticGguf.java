@@ -8,7 +8,6 @@ import dev.jgemma.core.tensor.BlockFormat;
 import dev.jgemma.core.tensor.BlockFormats;
 import dev.jgemma.core.tensor.TensorType;
 import java.lang.foreign.MemorySegment;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -73,12 +72,11 @@ record SyntheticGguf(Shape shape, TensorType type, long seed) {
         try (GgufWriter w = GgufWriter.create(out)) {
             metadata(w);
             for (Matrix m : tensors) {
-                w.tensor(m.name, m.norm ? TensorType.F32 : type, m.rows == 1 ? new long[] {m.cols} : new long[] {m.rows, m.cols});
+                w.addTensor(m.name, m.norm ? TensorType.F32 : type, m.rows == 1 ? new long[] {m.cols} : new long[] {m.rows, m.cols});
             }
             float[] values = new float[CHUNK_ELEMENTS];
-            ByteBuffer bytes = ByteBuffer.allocate(Math.toIntExact(Math.max(TensorType.F32.bytesFor(CHUNK_ELEMENTS),
-                    type.bytesFor(CHUNK_ELEMENTS))));
-            MemorySegment seg = MemorySegment.ofBuffer(bytes);
+            MemorySegment seg = MemorySegment.ofArray(new byte[Math.toIntExact(Math.max(TensorType.F32.bytesFor(CHUNK_ELEMENTS),
+                    type.bytesFor(CHUNK_ELEMENTS)))]);
             int index = 0;
             for (Matrix m : tensors) {
                 BlockFormat f = m.norm ? BlockFormats.of(TensorType.F32) : format;
@@ -92,9 +90,10 @@ record SyntheticGguf(Shape shape, TensorType type, long seed) {
                         values[i] = m.norm ? 1f + u : u;
                     }
                     f.encode(values, 0, n, seg, 0);
-                    w.write(bytes.clear().limit(Math.toIntExact(f.type().bytesFor(n))));
+                    w.writeData(seg.asSlice(0, f.type().bytesFor(n)));
                 }
             }
+            w.finish();
         }
     }
 
@@ -165,16 +164,16 @@ record SyntheticGguf(Shape shape, TensorType type, long seed) {
                 scores[i] = -i;
             }
         }
-        w.metadata("tokenizer.ggml.tokens", new GgufValue(GgufValueType.ARRAY, new GgufValue.Array(GgufValueType.STRING, tokens)));
-        w.metadata("tokenizer.ggml.scores", new GgufValue(GgufValueType.ARRAY, new GgufValue.Array(GgufValueType.FLOAT32, scores)));
-        w.metadata("tokenizer.ggml.token_type", new GgufValue(GgufValueType.ARRAY, new GgufValue.Array(GgufValueType.INT32, types)));
+        w.put("tokenizer.ggml.tokens", new GgufValue(GgufValueType.ARRAY, new GgufValue.Array(GgufValueType.STRING, tokens)));
+        w.put("tokenizer.ggml.scores", new GgufValue(GgufValueType.ARRAY, new GgufValue.Array(GgufValueType.FLOAT32, scores)));
+        w.put("tokenizer.ggml.token_type", new GgufValue(GgufValueType.ARRAY, new GgufValue.Array(GgufValueType.INT32, types)));
         u32(w, "tokenizer.ggml.bos_token_id", 2);
         u32(w, "tokenizer.ggml.eos_token_id", 1);
         u32(w, "tokenizer.ggml.padding_token_id", 0);
         u32(w, "tokenizer.ggml.unknown_token_id", 3);
-        w.metadata("tokenizer.ggml.add_bos_token", new GgufValue(GgufValueType.BOOL, true));
-        w.metadata("tokenizer.ggml.add_eos_token", new GgufValue(GgufValueType.BOOL, false));
-        w.metadata("tokenizer.ggml.add_space_prefix", new GgufValue(GgufValueType.BOOL, false));
+        w.put("tokenizer.ggml.add_bos_token", new GgufValue(GgufValueType.BOOL, true));
+        w.put("tokenizer.ggml.add_eos_token", new GgufValue(GgufValueType.BOOL, false));
+        w.put("tokenizer.ggml.add_space_prefix", new GgufValue(GgufValueType.BOOL, false));
         u32(w, "general.quantization_version", 2);
         u32(w, "general.file_type", fileType(type));
     }
@@ -192,14 +191,14 @@ record SyntheticGguf(Shape shape, TensorType type, long seed) {
     }
 
     private static void str(GgufWriter w, String k, String v) {
-        w.metadata(k, new GgufValue(GgufValueType.STRING, v));
+        w.put(k, new GgufValue(GgufValueType.STRING, v));
     }
 
     private static void u32(GgufWriter w, String k, long v) {
-        w.metadata(k, new GgufValue(GgufValueType.UINT32, v));
+        w.put(k, new GgufValue(GgufValueType.UINT32, v));
     }
 
     private static void f32(GgufWriter w, String k, float v) {
-        w.metadata(k, new GgufValue(GgufValueType.FLOAT32, v));
+        w.put(k, new GgufValue(GgufValueType.FLOAT32, v));
     }
 }

@@ -243,6 +243,31 @@ public final class Json {
     }
 
     /**
+     * Quotes a string as a JSON string literal.
+     *
+     * @param s any string
+     * @return {@code s} in double quotes, with quotes, backslashes and control characters escaped
+     */
+    public static String quote(String s) {
+        StringBuilder sb = new StringBuilder(s.length() + 2).append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"' -> sb.append("\\\"");
+                case '\\' -> sb.append("\\\\");
+                default -> {
+                    if (c < 0x20) {
+                        sb.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        sb.append(c);
+                    }
+                }
+            }
+        }
+        return sb.append('"').toString();
+    }
+
+    /**
      * Casts a parsed value to a JSON object.
      *
      * @param value a parsed value

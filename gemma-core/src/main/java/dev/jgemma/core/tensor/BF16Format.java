@@ -31,4 +31,19 @@ final class BF16Format implements BlockFormat {
         }
         return (short) ((bits + (0x7fff + ((bits >>> 16) & 1))) >>> 16);
     }
+
+    @Override
+    public boolean canEncode() {
+        return true;
+    }
+
+    @Override
+    public long firstNonFiniteBlock(MemorySegment src, long offset, long blocks) {
+        for (long i = 0; i < blocks; i++) {
+            if ((src.get(LittleEndian.SHORT, offset + 2 * i) & 0x7f80) == 0x7f80) {
+                return i;
+            }
+        }
+        return -1;
+    }
 }

@@ -14,6 +14,14 @@ public final class BlockFormats {
         register(new BF16Format());
         register(new Q8_0());
         register(new Q4_0());
+        register(new Q4_1());
+        register(new Q5_0());
+        register(new Q5_1());
+        register(new Q2_K());
+        register(new Q3_K());
+        register(new Q4_K());
+        register(new Q5_K());
+        register(new Q6_K());
     }
 
     private BlockFormats() {

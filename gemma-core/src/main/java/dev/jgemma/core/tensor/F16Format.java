@@ -22,4 +22,14 @@ final class F16Format implements BlockFormat {
             dst.set(LittleEndian.SHORT, offset + 2L * i, Float.floatToFloat16(src[srcOffset + i]));
         }
     }
+
+    @Override
+    public boolean canEncode() {
+        return true;
+    }
+
+    @Override
+    public long firstNonFiniteBlock(MemorySegment src, long offset, long blocks) {
+        return Blocks.firstNonFiniteF16(src, offset, blocks, 2, 0);
+    }
 }

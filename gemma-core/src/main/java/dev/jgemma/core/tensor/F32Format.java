@@ -18,4 +18,19 @@ final class F32Format implements BlockFormat {
     public void encode(float[] src, int srcOffset, int count, MemorySegment dst, long offset) {
         MemorySegment.copy(src, srcOffset, dst, LittleEndian.FLOAT, offset, count);
     }
+
+    @Override
+    public boolean canEncode() {
+        return true;
+    }
+
+    @Override
+    public long firstNonFiniteBlock(MemorySegment src, long offset, long blocks) {
+        for (long i = 0; i < blocks; i++) {
+            if ((src.get(LittleEndian.INT, offset + 4 * i) & 0x7f800000) == 0x7f800000) {
+                return i;
+            }
+        }
+        return -1;
+    }
 }

@@ -59,4 +59,14 @@ public final class Q4_0 implements BlockFormat {
             }
         }
     }
+
+    @Override
+    public boolean canEncode() {
+        return true;
+    }
+
+    @Override
+    public long firstNonFiniteBlock(MemorySegment src, long offset, long blocks) {
+        return Blocks.firstNonFiniteF16(src, offset, blocks, BLOCK_BYTES, 0);
+    }
 }

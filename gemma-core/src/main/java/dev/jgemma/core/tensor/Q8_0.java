@@ -52,4 +52,14 @@ public final class Q8_0 implements BlockFormat {
     static int roundHalfAwayFromZero(float v) {
         return (int) Math.copySign(Math.floor(Math.abs((double) v) + 0.5), v);
     }
+
+    @Override
+    public boolean canEncode() {
+        return true;
+    }
+
+    @Override
+    public long firstNonFiniteBlock(MemorySegment src, long offset, long blocks) {
+        return Blocks.firstNonFiniteF16(src, offset, blocks, BLOCK_BYTES, 0);
+    }
 }

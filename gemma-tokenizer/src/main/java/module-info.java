@@ -1,0 +1,4 @@
+module dev.jgemma.tokenizer {
+    requires tools.jackson.core;
+    exports dev.jgemma.tokenizer;
+}
