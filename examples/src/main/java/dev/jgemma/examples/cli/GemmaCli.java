@@ -24,7 +24,9 @@ public final class GemmaCli {
             new QuantizeCommand(),
             new PerplexityCommand(),
             new KldCommand(),
-            new MergeCommand());
+            new MergeCommand(),
+            new SynthCommand(),
+            new BenchCommand());
 
     private GemmaCli() {
     }

@@ -36,4 +36,138 @@ public interface FloatOps {
      * @param n count
      */
     float sumOfSquares(float[] x, int xo, int n);
+
+    /**
+     * A tile of dot products, the micro-kernel of the batched matrix product:
+     * {@code out[outOff + t * outStride + r] = dot(a[aOff + r * aStride ..], b[bOff + t * bStride ..], n)}
+     * for {@code r < rows} and {@code t < tokens}.
+     *
+     * @param a the left rows (decoded weights)
+     * @param aOff offset of the first row
+     * @param aStride distance between rows of {@code a}
+     * @param rows number of rows of {@code a}
+     * @param b the right rows (the batch)
+     * @param bOff offset of the first row
+     * @param bStride distance between rows of {@code b}
+     * @param tokens number of rows of {@code b}
+     * @param n dot product length
+     * @param out the results
+     * @param outOff offset of {@code out[r = 0, t = 0]}
+     * @param outStride distance between rows of different {@code t}
+     */
+    default void dotTile(float[] a, int aOff, int aStride, int rows, float[] b, int bOff, int bStride, int tokens, int n,
+                         float[] out, int outOff, int outStride) {
+        for (int t = 0; t < tokens; t++) {
+            for (int r = 0; r < rows; r++) {
+                out[outOff + t * outStride + r] = dot(a, aOff + r * aStride, b, bOff + t * bStride, n);
+            }
+        }
+    }
+
+    /**
+     * GeGLU with the tanh approximation of GELU, in place:
+     * {@code gate[i] = 0.5 * g * (1 + tanh(sqrt(2 / pi) * (g + 0.044715 * g^3))) * up[i]}.
+     *
+     * @param gate the gate activations, overwritten by the result
+     * @param up the up projection
+     * @param off first index
+     * @param n element count
+     */
+    default void geglu(float[] gate, float[] up, int off, int n) {
+        final float sqrt2OverPi = (float) Math.sqrt(2.0 / Math.PI);
+        for (int i = off; i < off + n; i++) {
+            float g = gate[i];
+            float inner = sqrt2OverPi * (g + 0.044715f * g * g * g);
+            gate[i] = 0.5f * g * (1f + (float) Math.tanh(inner)) * up[i];
+        }
+    }
+
+    /**
+     * Soft-capping in place: {@code v = cap * tanh(v / cap)}.
+     *
+     * @param v values
+     * @param off first index
+     * @param n element count
+     * @param cap the cap, positive
+     */
+    default void softcap(float[] v, int off, int n, float cap) {
+        for (int i = off; i < off + n; i++) {
+            v[i] = cap * (float) Math.tanh(v[i] / cap);
+        }
+    }
+
+    /**
+     * The matrix-product inner loops for one storage format on this backend.
+     *
+     * @param format a storage format
+     * @return its kernel: the generic decoding one unless this backend has a faster one
+     */
+    default FormatKernel formatKernel(dev.jgemma.core.tensor.BlockFormat format) {
+        return new DecodingFormatKernel(format);
+    }
+
+    /**
+     * RMSNorm of one row: {@code out[i] = in[i] / sqrt(mean(in^2) + eps) * weight[i]}.
+     *
+     * @param in the input
+     * @param inOff its offset
+     * @param out the output (may be {@code in})
+     * @param outOff its offset
+     * @param weight the scale, with Gemma's {@code 1 +} already added
+     * @param n the row length
+     * @param eps the epsilon
+     */
+    default void rmsNorm(float[] in, int inOff, float[] out, int outOff, float[] weight, int n, float eps) {
+        float meanSquare = sumOfSquares(in, inOff, n) / n;
+        float inv = (float) (1.0 / Math.sqrt(meanSquare + eps));
+        for (int i = 0; i < n; i++) {
+            out[outOff + i] = in[inOff + i] * inv * weight[i];
+        }
+    }
+
+    /**
+     * RoPE on half-split pairs, in place: element {@code i} rotates with element
+     * {@code i + half}.
+     *
+     * @param v the head vector
+     * @param off its offset
+     * @param cos cosines of the position's angles
+     * @param sin sines of the position's angles
+     * @param tab offset of the position's angles in {@code cos} and {@code sin}
+     * @param half half the head width
+     */
+    default void rope(float[] v, int off, float[] cos, float[] sin, int tab, int half) {
+        for (int i = 0; i < half; i++) {
+            float a = v[off + i];
+            float b = v[off + half + i];
+            float c = cos[tab + i];
+            float s = sin[tab + i];
+            v[off + i] = a * c - b * s;
+            v[off + half + i] = a * s + b * c;
+        }
+    }
+
+    /**
+     * Softmax in place: {@code v[i] = exp(v[i] - max) / sum}.
+     *
+     * @param v the logits
+     * @param off first index
+     * @param n count, at least 1
+     */
+    default void softmax(float[] v, int off, int n) {
+        float max = Float.NEGATIVE_INFINITY;
+        for (int i = off; i < off + n; i++) {
+            max = Math.max(max, v[i]);
+        }
+        float sum = 0f;
+        for (int i = off; i < off + n; i++) {
+            float e = (float) Math.exp(v[i] - max);
+            v[i] = e;
+            sum += e;
+        }
+        float inv = 1f / sum;
+        for (int i = off; i < off + n; i++) {
+            v[i] *= inv;
+        }
+    }
 }

@@ -29,7 +29,7 @@ public final class Kernels implements AutoCloseable {
         this.ops = backend.floatOps();
         this.pool = new ComputePool(threads);
         for (TensorType t : TensorType.values()) {
-            BlockFormats.find(t).ifPresent(f -> matmuls.put(t, new DecodingMatmul(f, ops)));
+            BlockFormats.find(t).ifPresent(f -> matmuls.put(t, new TiledMatmul(ops.formatKernel(f), ops)));
         }
     }
 
@@ -71,13 +71,15 @@ public final class Kernels implements AutoCloseable {
         }
         int rows = Math.toIntExact(w.rows());
         int need = kernel.scratchSize(w);
-        pool.parallelFor(rows, MIN_ROWS_PER_CHUNK, (from, to, worker) -> {
+        // Parallel over groups of rows, so that every tile of the batched path is full height.
+        int groups = (rows + TiledMatmul.ROWS - 1) / TiledMatmul.ROWS;
+        pool.parallelFor(groups, MIN_ROWS_PER_CHUNK / TiledMatmul.ROWS, (from, to, worker) -> {
             float[] s = scratch.get();
             if (s.length < need) {
                 s = new float[need];
                 scratch.set(s);
             }
-            kernel.compute(w, x, batch, out, rows, from, to, s);
+            kernel.compute(w, x, batch, out, rows, from * TiledMatmul.ROWS, Math.min(rows, to * TiledMatmul.ROWS), s);
         });
     }
 

@@ -6,8 +6,8 @@ import dev.jgemma.core.tensor.Tensor;
  * Matrix times a batch of vectors for one weight storage type: for each row {@code r} in
  * {@code [rowStart, rowEnd)} and each batch entry {@code b}, {@code out[b * outStride + r] =
  * dot(w[r, :], x[b * cols .. (b+1) * cols))}. Implementations are stateless; scratch comes from
- * the caller. Adding a storage type means adding one implementation (or relying on
- * {@link DecodingMatmul}, which works for every type with a {@link dev.jgemma.core.tensor.BlockFormat}).
+ * the caller. {@link TiledMatmul} is the one implementation, for every storage type; what differs
+ * between types is their {@link FormatKernel}.
  */
 public interface MatmulKernel {
 

@@ -1,6 +1,7 @@
 package dev.jgemma.core.model;
 
 import dev.jgemma.core.Gemma2Config;
+import dev.jgemma.core.kernel.Attention;
 import dev.jgemma.core.kernel.FloatOps;
 import dev.jgemma.core.kernel.Kernels;
 
@@ -19,6 +20,7 @@ public final class ForwardPass {
     private final int maxContext;
     private final float[] ropeFrequencies;
     private final ThreadLocal<float[]> scores;
+    private final Attention attention;
 
     /**
      * @param config the model config
@@ -44,6 +46,7 @@ public final class ForwardPass {
             ropeFrequencies[i] = (float) (1.0 / (float) Math.pow(config.ropeTheta(), exponent));
         }
         this.scores = ThreadLocal.withInitial(() -> new float[maxContext]);
+        this.attention = new Attention(ops);
     }
 
     /** @return the per-layer windows in force */
@@ -122,7 +125,7 @@ public final class ForwardPass {
             rmsNorm(x, s.xb, lw.preFfnNorm(), n);
             k.matmul(lw.gate(), s.xb, n, s.gate);
             k.matmul(lw.up(), s.xb, n, s.up);
-            geglu(s.gate, s.up, n * c.intermediateSize());
+            ops.geglu(s.gate, s.up, 0, n * c.intermediateSize());
             k.matmul(lw.down(), s.gate, n, s.xb);
             rmsNorm(s.xb, s.xb, lw.postFfnNorm(), n);
             add(x, s.xb, n * h);
@@ -136,7 +139,9 @@ public final class ForwardPass {
                 rmsNormRow(x, (logitsFrom + r) * h, normed, r * h, w.finalNorm());
             }
             k.matmul(w.embedding(), normed, rows, logits);
-            softcap(logits, rows * c.vocabSize(), c.finalSoftcap());
+            if (c.finalSoftcap() > 0) {
+                ops.softcap(logits, 0, rows * c.vocabSize(), c.finalSoftcap());
+            }
         }
     }
 
@@ -155,15 +160,7 @@ public final class ForwardPass {
     /** RoPE on half-split pairs: element i rotates with element i + headDim/2. */
     private void rope(State s, int t, float[] v, int offset) {
         int half = c.headDim() / 2;
-        int tab = t * half;
-        for (int i = 0; i < half; i++) {
-            float a = v[offset + i];
-            float b = v[offset + half + i];
-            float cos = s.cos[tab + i];
-            float sin = s.sin[tab + i];
-            v[offset + i] = a * cos - b * sin;
-            v[offset + half + i] = a * sin + b * cos;
-        }
+        ops.rope(v, offset, s.cos, s.sin, t * half, half);
     }
 
     /**
@@ -184,30 +181,11 @@ public final class ForwardPass {
             for (int task = from; task < to; task++) {
                 int t = task / heads;
                 int head = task % heads;
-                int qOff = (t * heads + head) * hd;
-                int kvHeadOff = (head / group) * hd;
                 int last = position + t;
                 int first = window > 0 ? Math.max(0, last - window + 1) : 0;
-                float max = Float.NEGATIVE_INFINITY;
-                for (int j = first; j <= last; j++) {
-                    float score = ops.dot(s.q, qOff, keys, kv.offset(j) + kvHeadOff, hd) * qScale;
-                    if (cap > 0) {
-                        score = cap * (float) Math.tanh(score / cap);
-                    }
-                    sc[j - first] = score;
-                    max = Math.max(max, score);
-                }
-                float sum = 0f;
-                for (int j = 0; j <= last - first; j++) {
-                    float e = (float) Math.exp(sc[j] - max);
-                    sc[j] = e;
-                    sum += e;
-                }
-                float inv = 1f / sum;
-                java.util.Arrays.fill(s.att, qOff, qOff + hd, 0f);
-                for (int j = first; j <= last; j++) {
-                    ops.axpy(sc[j - first] * inv, values, kv.offset(j) + kvHeadOff, s.att, qOff, hd);
-                }
+                int qOff = (t * heads + head) * hd;
+                attention.attend(s.q, qOff, keys, values, kv.kvDim(), (head / group) * hd, kv.slots(), first, last, qScale, cap, hd,
+                        sc, s.att, qOff);
             }
         });
     }
@@ -220,36 +198,12 @@ public final class ForwardPass {
     }
 
     private void rmsNormRow(float[] in, int inOff, float[] out, int outOff, float[] weight) {
-        int h = c.hiddenSize();
-        float meanSquare = ops.sumOfSquares(in, inOff, h) / h;
-        float inv = (float) (1.0 / Math.sqrt(meanSquare + c.rmsNormEps()));
-        for (int i = 0; i < h; i++) {
-            out[outOff + i] = in[inOff + i] * inv * weight[i];
-        }
+        ops.rmsNorm(in, inOff, out, outOff, weight, c.hiddenSize(), c.rmsNormEps());
     }
 
     private static void add(float[] acc, float[] delta, int n) {
         for (int i = 0; i < n; i++) {
             acc[i] += delta[i];
-        }
-    }
-
-    /** gate = gelu_tanh(gate) * up, elementwise. */
-    private static void geglu(float[] gate, float[] up, int n) {
-        final float sqrt2OverPi = (float) Math.sqrt(2.0 / Math.PI);
-        for (int i = 0; i < n; i++) {
-            float g = gate[i];
-            float inner = sqrt2OverPi * (g + 0.044715f * g * g * g);
-            gate[i] = 0.5f * g * (1f + (float) Math.tanh(inner)) * up[i];
-        }
-    }
-
-    private static void softcap(float[] v, int n, float cap) {
-        if (cap <= 0) {
-            return;
-        }
-        for (int i = 0; i < n; i++) {
-            v[i] = cap * (float) Math.tanh(v[i] / cap);
         }
     }
 

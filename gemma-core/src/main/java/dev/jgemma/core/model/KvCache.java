@@ -5,7 +5,8 @@ import java.util.Arrays;
 /**
  * Keys and values of every position a sequence has seen, one {@link LayerKv} per layer. A layer
  * with a sliding window keeps only its window (plus one prefill batch) in a ring buffer, so its
- * memory is bounded at any context length; a global layer grows with the sequence.
+ * memory is bounded at any context length; a global layer grows with the sequence. Storage is
+ * allocated as the sequence grows (doubling), so a short session holds a small cache.
  */
 public final class KvCache {
     private final LayerKv[] layers;
@@ -83,7 +84,7 @@ public final class KvCache {
             this.kvDim = kvDim;
             this.capacity = capacity;
             this.ring = ring;
-            int initial = ring ? capacity : Math.min(capacity, 256);
+            int initial = Math.min(capacity, 256);
             this.keys = new float[initial * kvDim];
             this.values = new float[initial * kvDim];
         }
@@ -100,12 +101,15 @@ public final class KvCache {
             return new LayerKv(this);
         }
 
-        /** Makes room for positions below {@code positions} (global layers grow by doubling). */
+        /**
+         * Makes room for positions below {@code positions}: storage grows by doubling up to the
+         * capacity (a ring's slot {@code j % capacity} is {@code j} until the ring is full).
+         */
         void ensure(int positions) {
-            if (ring || positions * (long) kvDim <= keys.length) {
+            if (positions * (long) kvDim <= keys.length || keys.length == capacity * kvDim) {
                 return;
             }
-            int slots = Math.max(positions, Math.min(capacity, 2 * (keys.length / kvDim)));
+            int slots = Math.min(capacity, Math.max(positions, 2 * (keys.length / kvDim)));
             keys = Arrays.copyOf(keys, slots * kvDim);
             values = Arrays.copyOf(values, slots * kvDim);
         }
@@ -116,6 +120,16 @@ public final class KvCache {
          */
         public int offset(int position) {
             return (ring ? position % capacity : position) * kvDim;
+        }
+
+        /** @return floats per position */
+        public int kvDim() {
+            return kvDim;
+        }
+
+        /** @return positions the storage can hold: position {@code j} lives in slot {@code j % slots()} */
+        public int slots() {
+            return capacity;
         }
 
         /** @return the key storage */
