@@ -68,7 +68,8 @@ public final class Gemma2Model implements AutoCloseable {
         this.kernels = kernels;
         this.maxContext = options.maxContext().orElse(config.maxPositions());
         int[] windows = options.slidingWindow().resolve(config);
-        this.pass = new ForwardPass(config, weights, kernels, windows, Math.min(options.prefillBatch(), maxContext), maxContext);
+        this.pass = new ForwardPass(config, weights, kernels, windows, Math.min(options.prefillBatch(), maxContext), maxContext,
+                options.kvCacheType());
     }
 
     /**

@@ -1,42 +1,75 @@
 package dev.jgemma.core;
 
 import dev.jgemma.core.kernel.Backend;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalInt;
+import java.util.function.Consumer;
 
 /**
- * How to load and run a model. Immutable; each {@code with}-style method returns a copy.
+ * How to load and run a model. Immutable: each setter-style method returns a validated copy.
  *
  * <pre>{@code
  * ModelOptions options = ModelOptions.defaults()
  *         .threads(4)
  *         .maxContext(4096)
  *         .slidingWindow(SlidingWindow.disabled())
- *         .quantizeTo(Quantization.Q4_0);
+ *         .quantizeTo(Quantization.Q4_0)
+ *         .kvCacheType(KvCacheType.F16);
  * }</pre>
- *
- * @param threads compute threads (default: available processors)
- * @param backend kernel implementation (default: Vector API when enabled, else plain Java)
- * @param slidingWindow the window policy (default: the checkpoint's)
- * @param maxContext the longest sequence a session may hold (default: the checkpoint's maximum)
- * @param queryPreAttnScalar overrides the checkpoint's query scale to {@code value^-0.5}
- * @param prefillBatch how many prompt tokens go through the model together (default 32)
- * @param quantizeTo quantize-on-load: hold F32/F16/BF16 matrices in this scheme, converted into
- *     off-heap memory at load (default: keep the stored types)
- * @param verifyWeights scan every tensor's block scales at load and reject NaN or infinite ones
- *     (default true)
  */
-public record ModelOptions(int threads, Backend backend, SlidingWindow slidingWindow, OptionalInt maxContext,
-                           OptionalDouble queryPreAttnScalar, int prefillBatch, Optional<Quantization> quantizeTo,
-                           boolean verifyWeights) {
+public final class ModelOptions {
+    private int threads;
+    private Backend backend;
+    private SlidingWindow slidingWindow;
+    private OptionalInt maxContext;
+    private OptionalDouble queryPreAttnScalar;
+    private int prefillBatch;
+    private Optional<Quantization> quantizeTo;
+    private boolean verifyWeights;
+    private KvCacheType kvCacheType;
 
-    /** Validates every field. */
-    public ModelOptions {
+    private ModelOptions() {
+    }
+
+    /** @return the defaults: all processors, best backend, checkpoint windows and context, exact f32 KV cache */
+    public static ModelOptions defaults() {
+        ModelOptions o = new ModelOptions();
+        o.threads = Runtime.getRuntime().availableProcessors();
+        o.backend = Backend.best();
+        o.slidingWindow = SlidingWindow.checkpoint();
+        o.maxContext = OptionalInt.empty();
+        o.queryPreAttnScalar = OptionalDouble.empty();
+        o.prefillBatch = 32;
+        o.quantizeTo = Optional.empty();
+        o.verifyWeights = true;
+        o.kvCacheType = KvCacheType.F32;
+        return o;
+    }
+
+    /** The one way to change a field: copy, change, validate. */
+    private ModelOptions with(Consumer<ModelOptions> change) {
+        ModelOptions c = new ModelOptions();
+        c.threads = threads;
+        c.backend = backend;
+        c.slidingWindow = slidingWindow;
+        c.maxContext = maxContext;
+        c.queryPreAttnScalar = queryPreAttnScalar;
+        c.prefillBatch = prefillBatch;
+        c.quantizeTo = quantizeTo;
+        c.verifyWeights = verifyWeights;
+        c.kvCacheType = kvCacheType;
+        change.accept(c);
+        c.validate();
+        return c;
+    }
+
+    private void validate() {
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be at least 1, got " + threads);
         }
-        if (backend == null || slidingWindow == null || maxContext == null || queryPreAttnScalar == null || quantizeTo == null) {
+        if (backend == null || slidingWindow == null || quantizeTo == null || kvCacheType == null) {
             throw new IllegalArgumentException("options must not be null");
         }
         if (backend == Backend.VECTOR && !Backend.vectorAvailable()) {
@@ -53,40 +86,79 @@ public record ModelOptions(int threads, Backend backend, SlidingWindow slidingWi
         }
     }
 
-    /** @return the defaults: all processors, best backend, checkpoint windows, checkpoint context */
-    public static ModelOptions defaults() {
-        return new ModelOptions(Runtime.getRuntime().availableProcessors(), Backend.best(), SlidingWindow.checkpoint(),
-                OptionalInt.empty(), OptionalDouble.empty(), 32, Optional.empty(), true);
+    /** @return compute threads (default: available processors) */
+    public int threads() {
+        return threads;
+    }
+
+    /** @return the kernel implementation (default: Vector API when enabled, else plain Java) */
+    public Backend backend() {
+        return backend;
+    }
+
+    /** @return the window policy (default: the checkpoint's) */
+    public SlidingWindow slidingWindow() {
+        return slidingWindow;
+    }
+
+    /** @return the longest sequence a session may hold (default: the checkpoint's maximum) */
+    public OptionalInt maxContext() {
+        return maxContext;
+    }
+
+    /** @return the override of the checkpoint's query scale, if any */
+    public OptionalDouble queryPreAttnScalar() {
+        return queryPreAttnScalar;
+    }
+
+    /** @return prompt tokens processed together (default 32) */
+    public int prefillBatch() {
+        return prefillBatch;
+    }
+
+    /** @return the quantize-on-load scheme, if any */
+    public Optional<Quantization> quantizeTo() {
+        return quantizeTo;
+    }
+
+    /** @return whether block scales are checked at load (default true) */
+    public boolean verifyWeights() {
+        return verifyWeights;
+    }
+
+    /** @return how the KV cache stores keys and values (default F32, exact) */
+    public KvCacheType kvCacheType() {
+        return kvCacheType;
     }
 
     /** @param n compute threads, at least 1 @return a copy with that thread count */
     public ModelOptions threads(int n) {
-        return new ModelOptions(n, backend, slidingWindow, maxContext, queryPreAttnScalar, prefillBatch, quantizeTo, verifyWeights);
+        return with(o -> o.threads = n);
     }
 
     /** @param b the kernel backend @return a copy using it */
     public ModelOptions backend(Backend b) {
-        return new ModelOptions(threads, b, slidingWindow, maxContext, queryPreAttnScalar, prefillBatch, quantizeTo, verifyWeights);
+        return with(o -> o.backend = b);
     }
 
     /** @param w the window policy @return a copy using it */
     public ModelOptions slidingWindow(SlidingWindow w) {
-        return new ModelOptions(threads, backend, w, maxContext, queryPreAttnScalar, prefillBatch, quantizeTo, verifyWeights);
+        return with(o -> o.slidingWindow = w);
     }
 
     /** @param tokens the longest sequence a session may hold @return a copy with that limit */
     public ModelOptions maxContext(int tokens) {
-        return new ModelOptions(threads, backend, slidingWindow, OptionalInt.of(tokens), queryPreAttnScalar, prefillBatch, quantizeTo, verifyWeights);
+        return with(o -> o.maxContext = OptionalInt.of(tokens));
     }
 
     /** @param scalar queries are scaled by {@code scalar^-0.5} @return a copy with that override */
     public ModelOptions queryPreAttnScalar(double scalar) {
-        return new ModelOptions(threads, backend, slidingWindow, maxContext, OptionalDouble.of(scalar), prefillBatch, quantizeTo, verifyWeights);
+        return with(o -> o.queryPreAttnScalar = OptionalDouble.of(scalar));
     }
 
     /** @param tokens prompt tokens per forward batch @return a copy with that batch size */
     public ModelOptions prefillBatch(int tokens) {
-        return new ModelOptions(threads, backend, slidingWindow, maxContext, queryPreAttnScalar, tokens, quantizeTo, verifyWeights);
+        return with(o -> o.prefillBatch = tokens);
     }
 
     /**
@@ -98,8 +170,8 @@ public record ModelOptions(int threads, Backend backend, SlidingWindow slidingWi
      * @param scheme the scheme @return a copy that quantizes to it
      */
     public ModelOptions quantizeTo(Quantization scheme) {
-        return new ModelOptions(threads, backend, slidingWindow, maxContext, queryPreAttnScalar, prefillBatch,
-                Optional.of(scheme), verifyWeights);
+        Objects.requireNonNull(scheme, "scheme");
+        return with(o -> o.quantizeTo = Optional.of(scheme));
     }
 
     /**
@@ -108,6 +180,36 @@ public record ModelOptions(int threads, Backend backend, SlidingWindow slidingWi
      * @return a copy with that setting
      */
     public ModelOptions verifyWeights(boolean verify) {
-        return new ModelOptions(threads, backend, slidingWindow, maxContext, queryPreAttnScalar, prefillBatch, quantizeTo, verify);
+        return with(o -> o.verifyWeights = verify);
+    }
+
+    /**
+     * @param type how sessions store keys and values: F32 (exact), F16, BF16 or Q8_0 (smaller,
+     *     approximate; Q8_0 needs a head dimension that is a multiple of 32)
+     * @return a copy with that cache type
+     */
+    public ModelOptions kvCacheType(KvCacheType type) {
+        return with(o -> o.kvCacheType = type);
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof ModelOptions o && threads == o.threads && backend == o.backend
+                && slidingWindow.equals(o.slidingWindow) && maxContext.equals(o.maxContext)
+                && queryPreAttnScalar.equals(o.queryPreAttnScalar) && prefillBatch == o.prefillBatch
+                && quantizeTo.equals(o.quantizeTo) && verifyWeights == o.verifyWeights && kvCacheType == o.kvCacheType;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(threads, backend, slidingWindow, maxContext, queryPreAttnScalar, prefillBatch, quantizeTo, verifyWeights,
+                kvCacheType);
+    }
+
+    @Override
+    public String toString() {
+        return "ModelOptions[threads=" + threads + ", backend=" + backend + ", slidingWindow=" + slidingWindow + ", maxContext="
+                + maxContext + ", queryPreAttnScalar=" + queryPreAttnScalar + ", prefillBatch=" + prefillBatch + ", quantizeTo="
+                + quantizeTo + ", verifyWeights=" + verifyWeights + ", kvCacheType=" + kvCacheType + "]";
     }
 }

@@ -1,19 +1,21 @@
 package dev.jgemma.examples.cli;
 
+import dev.jgemma.core.KvCacheType;
 import dev.jgemma.core.ModelOptions;
 import dev.jgemma.core.Quantization;
 import dev.jgemma.core.SlidingWindow;
 import java.util.Set;
 
-/** The model-loading flags several commands share: --threads, --window, --no-window, --context, --quantize. */
+/** The model-loading flags several commands share: --threads, --window, --no-window, --context, --quantize, --kv-cache. */
 final class ModelFlags {
-    static final Set<String> VALUED = Set.of("threads", "window", "context", "quantize");
+    static final Set<String> VALUED = Set.of("threads", "window", "context", "quantize", "kv-cache");
     static final Set<String> SWITCHES = Set.of("no-window");
     static final String USAGE = "  --threads N        compute threads (default: all processors)\n"
             + "  --window N         sliding-window size on the sliding layers (default: the checkpoint's)\n"
             + "  --no-window        all layers global\n"
             + "  --context N        maximum context in tokens (default: the checkpoint's)\n"
-            + "  --quantize SCHEME  hold F32/F16/BF16 weights quantized in memory: q8_0, q4_0, q4_k, q6_k or q4_k_m\n";
+            + "  --quantize SCHEME  hold F32/F16/BF16 weights quantized in memory: q8_0, q4_0, q4_k, q6_k or q4_k_m\n"
+            + "  --kv-cache TYPE    KV cache storage: f32 (exact, default), f16, bf16 or q8_0 (smaller, approximate)\n";
 
     private ModelFlags() {
     }
@@ -52,6 +54,14 @@ final class ModelFlags {
                 o = o.quantizeTo(Quantization.parse(args.string("quantize", "")));
             } catch (IllegalArgumentException e) {
                 throw new CliException(args.command() + ": --quantize: " + e.getMessage());
+            }
+        }
+        if (args.has("kv-cache")) {
+            String name = args.string("kv-cache", "");
+            try {
+                o = o.kvCacheType(KvCacheType.valueOf(name.toUpperCase(java.util.Locale.ROOT)));
+            } catch (IllegalArgumentException e) {
+                throw new CliException(args.command() + ": --kv-cache must be f32, f16, bf16 or q8_0, got '" + name + "'");
             }
         }
         return o;

@@ -1,6 +1,7 @@
 package dev.jgemma.core.model;
 
 import dev.jgemma.core.Gemma2Config;
+import dev.jgemma.core.KvCacheType;
 import dev.jgemma.core.kernel.Attention;
 import dev.jgemma.core.kernel.FloatOps;
 import dev.jgemma.core.kernel.Kernels;
@@ -20,6 +21,8 @@ public final class ForwardPass {
     private final int maxContext;
     private final float[] ropeFrequencies;
     private final ThreadLocal<float[]> scores;
+    private final ThreadLocal<float[][]> decodedKv;
+    private final KvCacheType kvType;
     private final Attention attention;
 
     /**
@@ -29,8 +32,15 @@ public final class ForwardPass {
      * @param windows per layer, the attention window or 0 for global
      * @param batch the most positions one call processes
      * @param maxContext the longest sequence
+     * @param kvType how the KV cache stores keys and values
+     * @throws IllegalArgumentException if the cache type cannot store this model's heads
      */
-    public ForwardPass(Gemma2Config config, Gemma2Weights weights, Kernels kernels, int[] windows, int batch, int maxContext) {
+    public ForwardPass(Gemma2Config config, Gemma2Weights weights, Kernels kernels, int[] windows, int batch, int maxContext,
+                       KvCacheType kvType) {
+        if (config.headDim() % kvType.storage().blockSize() != 0) {
+            throw new IllegalArgumentException("a " + kvType + " KV cache stores blocks of " + kvType.storage().blockSize()
+                    + " values along the head dimension, but this model's head_dim is " + config.headDim());
+        }
         this.c = config;
         this.w = weights;
         this.k = kernels;
@@ -46,6 +56,8 @@ public final class ForwardPass {
             ropeFrequencies[i] = (float) (1.0 / (float) Math.pow(config.ropeTheta(), exponent));
         }
         this.scores = ThreadLocal.withInitial(() -> new float[maxContext]);
+        this.decodedKv = ThreadLocal.withInitial(() -> new float[2][0]);
+        this.kvType = kvType;
         this.attention = new Attention(ops);
     }
 
@@ -66,7 +78,7 @@ public final class ForwardPass {
 
     /** @return fresh buffers and an empty KV cache for one sequence */
     public State newState() {
-        return new State(c, batch, new KvCache(windows, c.kvDim(), maxContext, batch));
+        return new State(c, batch, new KvCache(windows, c.kvDim(), maxContext, batch, kvType));
     }
 
     /**
@@ -184,8 +196,21 @@ public final class ForwardPass {
                 int last = position + t;
                 int first = window > 0 ? Math.max(0, last - window + 1) : 0;
                 int qOff = (t * heads + head) * hd;
-                attention.attend(s.q, qOff, keys, values, kv.kvDim(), (head / group) * hd, kv.slots(), first, last, qScale, cap, hd,
-                        sc, s.att, qOff);
+                if (kv.exact()) {
+                    attention.attend(s.q, qOff, keys, values, kv.kvDim(), (head / group) * hd, kv.slots(), first, last, qScale, cap,
+                            hd, sc, s.att, qOff);
+                } else {
+                    // An encoded cache: decode this head's keys and values for the attended range first.
+                    int span = last - first + 1;
+                    float[][] kvRows = decodedKv.get();
+                    if (kvRows[0].length < span * hd) {
+                        kvRows[0] = new float[Math.min(maxContext, Math.max(span, 2 * kvRows[0].length / hd + 1)) * hd];
+                        kvRows[1] = new float[kvRows[0].length];
+                    }
+                    kv.gather(first, last, (head / group) * hd, hd, kvRows[0], kvRows[1]);
+                    attention.attend(s.q, qOff, kvRows[0], kvRows[1], hd, 0, Integer.MAX_VALUE, 0, span - 1, qScale, cap, hd, sc,
+                            s.att, qOff);
+                }
             }
         });
     }

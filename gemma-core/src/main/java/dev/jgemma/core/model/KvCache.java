@@ -1,12 +1,18 @@
 package dev.jgemma.core.model;
 
+import dev.jgemma.core.KvCacheType;
+import dev.jgemma.core.tensor.BlockFormat;
+import dev.jgemma.core.tensor.BlockFormats;
+import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 
 /**
  * Keys and values of every position a sequence has seen, one {@link LayerKv} per layer. A layer
  * with a sliding window keeps only its window (plus one prefill batch) in a ring buffer, so its
  * memory is bounded at any context length; a global layer grows with the sequence. Storage is
- * allocated as the sequence grows (doubling), so a short session holds a small cache.
+ * allocated as the sequence grows (doubling), so a short session holds a small cache. Keys and
+ * values are stored as f32 (exact) or encoded in a smaller {@link KvCacheType}, decoded again
+ * when attended to.
  */
 public final class KvCache {
     private final LayerKv[] layers;
@@ -16,13 +22,14 @@ public final class KvCache {
      * @param kvDim key/value width per position
      * @param maxContext the longest sequence
      * @param batch the largest number of positions written before they are attended to
+     * @param type how keys and values are stored
      */
-    public KvCache(int[] windows, int kvDim, int maxContext, int batch) {
+    public KvCache(int[] windows, int kvDim, int maxContext, int batch, KvCacheType type) {
         layers = new LayerKv[windows.length];
         for (int i = 0; i < windows.length; i++) {
             int w = windows[i];
             boolean ring = w > 0 && (long) w + batch < maxContext;
-            layers[i] = new LayerKv(kvDim, ring ? w + batch : maxContext, ring);
+            layers[i] = new LayerKv(kvDim, ring ? w + batch : maxContext, ring, type);
         }
     }
 
@@ -51,7 +58,7 @@ public final class KvCache {
     public long allocatedBytes() {
         long n = 0;
         for (LayerKv l : layers) {
-            n += 2L * Float.BYTES * l.keys.length;
+            n += 2L * l.type.bytesFor((long) l.allocatedSlots() * l.kvDim);
         }
         return n;
     }
@@ -72,33 +79,65 @@ public final class KvCache {
         return true;
     }
 
-    /** One layer's keys and values, position-major: {@code kvDim} floats per position. */
+    /**
+     * One layer's keys and values, position-major: {@code kvDim} values per position, as f32
+     * arrays ({@link KvCacheType#F32}) or encoded rows of another type.
+     */
     public static final class LayerKv {
         private final int kvDim;
         private final int capacity;
         private final boolean ring;
+        private final KvCacheType type;
+        private final BlockFormat format;
+        private final long rowBytes;
         private float[] keys;
         private float[] values;
+        private byte[] encodedKeys;
+        private byte[] encodedValues;
 
-        LayerKv(int kvDim, int capacity, boolean ring) {
+        LayerKv(int kvDim, int capacity, boolean ring, KvCacheType type) {
             this.kvDim = kvDim;
             this.capacity = capacity;
             this.ring = ring;
-            int initial = Math.min(capacity, 256);
-            this.keys = new float[initial * kvDim];
-            this.values = new float[initial * kvDim];
+            this.type = type;
+            this.format = BlockFormats.of(type.storage());
+            this.rowBytes = type.bytesFor(kvDim);
+            allocate(Math.min(capacity, 256));
         }
 
         private LayerKv(LayerKv o) {
             this.kvDim = o.kvDim;
             this.capacity = o.capacity;
             this.ring = o.ring;
-            this.keys = o.keys.clone();
-            this.values = o.values.clone();
+            this.type = o.type;
+            this.format = o.format;
+            this.rowBytes = o.rowBytes;
+            if (o.exact()) {
+                this.keys = o.keys.clone();
+                this.values = o.values.clone();
+            } else {
+                this.encodedKeys = o.encodedKeys.clone();
+                this.encodedValues = o.encodedValues.clone();
+            }
         }
 
         LayerKv copy() {
             return new LayerKv(this);
+        }
+
+        private void allocate(int slots) {
+            if (exact()) {
+                keys = keys == null ? new float[slots * kvDim] : Arrays.copyOf(keys, slots * kvDim);
+                values = values == null ? new float[slots * kvDim] : Arrays.copyOf(values, slots * kvDim);
+            } else {
+                int bytes = Math.toIntExact(slots * rowBytes);
+                encodedKeys = encodedKeys == null ? new byte[bytes] : Arrays.copyOf(encodedKeys, bytes);
+                encodedValues = encodedValues == null ? new byte[bytes] : Arrays.copyOf(encodedValues, bytes);
+            }
+        }
+
+        private int allocatedSlots() {
+            return exact() ? keys.length / kvDim : (int) (encodedKeys.length / rowBytes);
         }
 
         /**
@@ -106,12 +145,16 @@ public final class KvCache {
          * capacity (a ring's slot {@code j % capacity} is {@code j} until the ring is full).
          */
         void ensure(int positions) {
-            if (positions * (long) kvDim <= keys.length || keys.length == capacity * kvDim) {
+            int allocated = allocatedSlots();
+            if (positions <= allocated || allocated == capacity) {
                 return;
             }
-            int slots = Math.min(capacity, Math.max(positions, 2 * (keys.length / kvDim)));
-            keys = Arrays.copyOf(keys, slots * kvDim);
-            values = Arrays.copyOf(values, slots * kvDim);
+            allocate(Math.min(capacity, Math.max(positions, 2 * allocated)));
+        }
+
+        /** @return whether keys and values are held as f32 ({@link #keys()} and {@link #values()} are valid) */
+        public boolean exact() {
+            return type == KvCacheType.F32;
         }
 
         /**
@@ -119,7 +162,11 @@ public final class KvCache {
          * @return the float offset of its slot in {@link #keys()} and {@link #values()}
          */
         public int offset(int position) {
-            return (ring ? position % capacity : position) * kvDim;
+            return slot(position) * kvDim;
+        }
+
+        private int slot(int position) {
+            return ring ? position % capacity : position;
         }
 
         /** @return floats per position */
@@ -132,20 +179,48 @@ public final class KvCache {
             return capacity;
         }
 
-        /** @return the key storage */
+        /** @return the key storage (f32 caches only) */
         public float[] keys() {
             return keys;
         }
 
-        /** @return the value storage */
+        /** @return the value storage (f32 caches only) */
         public float[] values() {
             return values;
         }
 
+        /**
+         * Decodes one key/value head of positions {@code first..last} into contiguous rows of
+         * {@code headDim} floats (for encoded caches).
+         *
+         * @param first first position
+         * @param last last position, inclusive
+         * @param headOffset offset of the head within a position, a multiple of the block size
+         * @param headDim the head width
+         * @param keysOut receives {@code (last - first + 1) * headDim} key values
+         * @param valuesOut receives as many values
+         */
+        public void gather(int first, int last, int headOffset, int headDim, float[] keysOut, float[] valuesOut) {
+            MemorySegment k = MemorySegment.ofArray(encodedKeys);
+            MemorySegment v = MemorySegment.ofArray(encodedValues);
+            long inRow = type.bytesFor(headOffset);
+            for (int j = first; j <= last; j++) {
+                long at = slot(j) * rowBytes + inRow;
+                format.decode(k, at, keysOut, (j - first) * headDim, headDim);
+                format.decode(v, at, valuesOut, (j - first) * headDim, headDim);
+            }
+        }
+
         void store(int position, float[] k, int kOffset, float[] v, int vOffset) {
-            int o = offset(position);
-            System.arraycopy(k, kOffset, keys, o, kvDim);
-            System.arraycopy(v, vOffset, values, o, kvDim);
+            if (exact()) {
+                int o = offset(position);
+                System.arraycopy(k, kOffset, keys, o, kvDim);
+                System.arraycopy(v, vOffset, values, o, kvDim);
+            } else {
+                long at = slot(position) * rowBytes;
+                format.encode(k, kOffset, kvDim, MemorySegment.ofArray(encodedKeys), at);
+                format.encode(v, vOffset, kvDim, MemorySegment.ofArray(encodedValues), at);
+            }
         }
     }
 }
