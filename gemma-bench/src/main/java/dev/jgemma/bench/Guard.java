@@ -25,7 +25,9 @@ import org.openjdk.jmh.runner.options.TimeValue;
 /**
  * The performance guard: runs a fixed selection of the JMH benchmarks and turns them into
  * machine-independent ratios, then compares each with a checked-in baseline and fails (exit
- * status 1) when one dropped by more than the tolerance (15% by default). The ratios:
+ * status 1) when one dropped by more than the tolerance (15% by default) in two runs (when the
+ * first run shows a drop, everything is measured again and each ratio keeps the better value, so
+ * a regression must reproduce to fail the guard). The ratios:
  * <ul>
  *   <li>{@code speedup.*}: Vector API backend over the plain-Java backend, same JVM, same data
  *       (decode matrix-vector per weight type, the batched prefill product, attention, the
@@ -76,7 +78,13 @@ public final class Guard {
             return;
         }
         Map<String, Double> baseline = load(baselineFile);
-        System.exit(compare(ratios, baseline, tolerance) ? 0 : 1);
+        if (!compare(ratios, baseline, tolerance)) {
+            // A regression must reproduce: on a shared machine one ratio in a dozen swings by 20%.
+            System.out.println("guard: measuring again; each ratio keeps the better of the two runs");
+            Map<String, Double> again = measure();
+            again.forEach((k, v) -> ratios.merge(k, v, Math::max));
+            System.exit(compare(ratios, baseline, tolerance) ? 0 : 1);
+        }
     }
 
     private static String value(String[] args, int i) {
