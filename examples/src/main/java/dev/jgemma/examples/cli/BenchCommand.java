@@ -44,6 +44,7 @@ final class BenchCommand implements Command {
                 + "  --gen-tokens N     tokens of the decode test, 0 to skip (default 128)\n"
                 + "  --repetitions R    timed repetitions of each test (default 5)\n"
                 + "  --batch N          prefill batch: prompt tokens per forward pass (default: the model option's)\n"
+                + "  --no-verify        skip the load-time scan of every block scale for NaN/infinity (load time = mapping)\n"
                 + "  --json             print one JSON object instead of a table\n"
                 + ModelFlags.USAGE;
     }
@@ -55,7 +56,7 @@ final class BenchCommand implements Command {
 
     @Override
     public Set<String> switches() {
-        return ModelFlags.switches("json");
+        return ModelFlags.switches("json", "no-verify");
     }
 
     @Override
@@ -77,6 +78,9 @@ final class BenchCommand implements Command {
                 throw new CliException("bench: --batch must be at least 1");
             }
             options = options.prefillBatch(b);
+        }
+        if (args.has("no-verify")) {
+            options = options.verifyWeights(false);
         }
         long t0 = System.nanoTime();
         try (Gemma2Model model = Gemma2Model.load(path, options)) {
