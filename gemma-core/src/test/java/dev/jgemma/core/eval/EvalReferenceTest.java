@@ -105,6 +105,33 @@ class EvalReferenceTest {
     }
 
     @Test
+    void calmF32AgainstQ4_0MatchesTheReferenceSets() {
+        Path calm = Fixtures.model("calm");
+        for (String prompt : List.of("p2-len40", "p3-len100")) {
+            int[] ids = prompt("calm", prompt);
+            int[] text = Arrays.copyOfRange(ids, 1, ids.length);
+            float[] f32 = Fixtures.floats(calm.resolve("expected/f32/" + prompt + ".logits.f32"));
+            float[] q4 = Fixtures.floats(calm.resolve("expected/q4_0/" + prompt + ".logits.f32"));
+            double sum = 0;
+            int agree = 0;
+            for (int row = 0; row < ids.length - 1; row++) {
+                float[] a = Arrays.copyOfRange(f32, row * 1024, (row + 1) * 1024);
+                float[] b = Arrays.copyOfRange(q4, row * 1024, (row + 1) * 1024);
+                sum += LogProbs.kl(a, b);
+                agree += LogProbs.argmax(a) == LogProbs.argmax(b) ? 1 : 0;
+            }
+            double expected = sum / (ids.length - 1);
+            try (Gemma2Model base = Gemma2Model.load(calm.resolve("gguf/model-f32.gguf"), ModelOptions.defaults().threads(2));
+                 Gemma2Model test = Gemma2Model.load(calm.resolve("gguf/model-q4_0.gguf"), ModelOptions.defaults().threads(2))) {
+                KlDivergenceResult r = KlDivergence.evaluate(base, test, text, EvalOptions.strided(ids.length, 2), ProgressListener.NONE);
+                assertThat(r.meanKl()).as(prompt).isCloseTo(expected, within(expected * RELATIVE));
+                assertThat(r.top1Agreement()).isEqualTo((double) agree / (ids.length - 1));
+                assertThat(r.test().meanNll()).isCloseTo(referenceNll(q4, 1024, ids, 0), within(Math.abs(referenceNll(q4, 1024, ids, 0)) * RELATIVE));
+            }
+        }
+    }
+
+    @Test
     void klOfAModelWithItselfIsZero() {
         Path f32 = Fixtures.model("tiny").resolve("gguf/model-q4_0.gguf");
         int[] ids = prompt("tiny", "p3-len64");
