@@ -15,6 +15,42 @@ final class Blocks {
     }
 
     /** @return the f16 at {@code pos} of a block copied into {@code b}, widened to f32 */
+    /** The value of largest magnitude among {@code n} values (the first on ties), as ggml's Q4_0/Q5_0 quantizers pick it. */
+    static float signedAbsMax(float[] src, int from, int n) {
+        float amax = 0f;
+        float max = 0f;
+        for (int i = from; i < from + n; i++) {
+            float v = src[i];
+            if (amax < Math.abs(v)) {
+                amax = Math.abs(v);
+                max = v;
+            }
+        }
+        return max;
+    }
+
+    /** The smallest of {@code n} values (NaN is skipped), as ggml's Q4_1/Q5_1 quantizers find it. */
+    static float min(float[] src, int from, int n) {
+        float min = Float.MAX_VALUE;
+        for (int i = from; i < from + n; i++) {
+            if (src[i] < min) {
+                min = src[i];
+            }
+        }
+        return min;
+    }
+
+    /** The largest of {@code n} values (NaN is skipped), as ggml's Q4_1/Q5_1 quantizers find it. */
+    static float max(float[] src, int from, int n) {
+        float max = -Float.MAX_VALUE;
+        for (int i = from; i < from + n; i++) {
+            if (src[i] > max) {
+                max = src[i];
+            }
+        }
+        return max;
+    }
+
     static float f16(byte[] b, int pos) {
         return Float.float16ToFloat((short) ((b[pos] & 0xff) | (b[pos + 1] << 8)));
     }

@@ -37,15 +37,7 @@ public final class Q4_0 implements BlockFormat {
     public void encode(float[] src, int srcOffset, int count, MemorySegment dst, long offset) {
         for (int b = 0; b < count / BLOCK; b++) {
             int s = srcOffset + b * BLOCK;
-            float amax = 0f;
-            float max = 0f;
-            for (int i = 0; i < BLOCK; i++) {
-                float v = src[s + i];
-                if (amax < Math.abs(v)) {
-                    amax = Math.abs(v);
-                    max = v;
-                }
-            }
+            float max = Blocks.signedAbsMax(src, s, BLOCK);
             float d = max / -8f;
             float id = d != 0f ? 1f / d : 0f;
             long block = offset + (long) b * BLOCK_BYTES;

@@ -37,17 +37,8 @@ final class Q4_1 implements BlockFormat {
     public void encode(float[] src, int srcOffset, int count, MemorySegment dst, long offset) {
         for (int blk = 0; blk < count / BLOCK; blk++) {
             int s = srcOffset + blk * BLOCK;
-            float min = Float.MAX_VALUE;
-            float max = -Float.MAX_VALUE;
-            for (int j = 0; j < BLOCK; j++) {
-                float v = src[s + j];
-                if (v < min) {
-                    min = v;
-                }
-                if (v > max) {
-                    max = v;
-                }
-            }
+            float min = Blocks.min(src, s, BLOCK);
+            float max = Blocks.max(src, s, BLOCK);
             float d = (max - min) / 15;
             float id = d != 0f ? 1f / d : 0f;
             long block = offset + (long) blk * BLOCK_BYTES;

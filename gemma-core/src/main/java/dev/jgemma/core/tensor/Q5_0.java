@@ -38,15 +38,7 @@ final class Q5_0 implements BlockFormat {
     public void encode(float[] src, int srcOffset, int count, MemorySegment dst, long offset) {
         for (int blk = 0; blk < count / BLOCK; blk++) {
             int s = srcOffset + blk * BLOCK;
-            float amax = 0f;
-            float max = 0f;
-            for (int j = 0; j < BLOCK; j++) {
-                float v = src[s + j];
-                if (amax < Math.abs(v)) {
-                    amax = Math.abs(v);
-                    max = v;
-                }
-            }
+            float max = Blocks.signedAbsMax(src, s, BLOCK);
             float d = max / -16;
             float id = d != 0f ? 1f / d : 0f;
             long block = offset + (long) blk * BLOCK_BYTES;
