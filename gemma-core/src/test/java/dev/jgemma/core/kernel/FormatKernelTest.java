@@ -19,7 +19,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * batched product gives every row the same bits whatever the batch size.
  */
 class FormatKernelTest {
-    private static final int COLS = 96;
+    private static final int COLS = 1632; // two column panels of the tiled kernel and part of a third
     private static final int ROWS = 8;
 
     static MemorySegment randomMatrix(Arena arena, TensorType type, long seed) {
@@ -55,20 +55,26 @@ class FormatKernelTest {
                 }
                 assertThat(decoded).as(b + " " + type + " decode").containsExactly(expected);
 
-                float[] x = new float[3 * COLS];
+                // 9 tokens: two full 4 x 4 tiles plus one left over, over several column panels
+                int tokens = 9;
+                float[] x = new float[tokens * COLS];
                 SplittableRandom rng = new SplittableRandom(3);
                 for (int i = 0; i < x.length; i++) {
                     x[i] = (float) rng.nextGaussian();
                 }
                 float[] fused = new float[4];
                 k.dot4(m, 0, rowBytes, x, COLS, fused, 0, new float[4 * COLS], ops);
-                float[] tiled = new float[3 * 4];
-                ops.dotTile(decoded, 0, COLS, 4, x, 0, COLS, 3, COLS, tiled, 0, 4);
-                float[] single = new float[4];
-                ops.dotTile(decoded, 0, COLS, 4, x, 0, COLS, 1, COLS, single, 0, 4);
+                float[] tiled = new float[tokens * 4];
+                ops.dotTile(decoded, 0, COLS, 4, x, 0, COLS, tokens, COLS, tiled, 0, 4);
+                for (int t = 0; t < tokens; t++) {
+                    float[] single = new float[4];
+                    ops.dotTile(decoded, 0, COLS, 4, x, t * COLS, COLS, 1, COLS, single, 0, 4);
+                    for (int r = 0; r < 4; r++) {
+                        assertThat(single[r]).as(b + " " + type + " batch of 1, token " + t + ", row " + r).isEqualTo(tiled[t * 4 + r]);
+                    }
+                }
                 for (int r = 0; r < 4; r++) {
                     assertThat(fused[r]).as(b + " " + type + " fused row " + r).isEqualTo(tiled[r]);
-                    assertThat(single[r]).as(b + " " + type + " batch of 1, row " + r).isEqualTo(tiled[r]);
                     double exact = 0;
                     for (int i = 0; i < COLS; i++) {
                         exact += (double) expected[r * COLS + i] * x[i];

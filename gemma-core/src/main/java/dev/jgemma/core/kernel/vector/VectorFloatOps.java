@@ -58,7 +58,21 @@ public final class VectorFloatOps implements FloatOps {
         return dot(x, xo, x, xo, n);
     }
 
-    /** Register-blocked: 4 rows x 4 tokens per pass, 16 accumulators, 8 loads per 16 multiply-adds. */
+    /**
+     * Columns per pass of {@link #dotTile}: the four decoded rows' slice (4 x 768 floats, 12 KB)
+     * stays in L1 while every group of four tokens passes over it. Without the passes the rows and
+     * the tokens (36 KB each for 2304 columns) evict each other and both stream from L2.
+     */
+    private static final int PANEL = 768;
+    private static final int TILE = 16; // accumulators of a 4 x 4 tile
+    private static final ThreadLocal<float[]> ACCUMULATORS = ThreadLocal.withInitial(() -> new float[0]);
+
+    /**
+     * Register-blocked: 4 rows x 4 tokens per pass, 16 accumulators, 8 loads per 16 multiply-adds,
+     * over {@link #PANEL} columns at a time. Between passes a tile's accumulators are stored and
+     * reloaded unchanged, so every lane still sums its products in column order, as the one-pass
+     * kernels and the fused decode kernels do: the result does not depend on the batch size.
+     */
     @Override
     public void dotTile(float[] a, int aOff, int aStride, int rows, float[] b, int bOff, int bStride, int tokens, int n,
                         float[] out, int outOff, int outStride) {
@@ -66,24 +80,71 @@ public final class VectorFloatOps implements FloatOps {
             FloatOps.super.dotTile(a, aOff, aStride, rows, b, bOff, bStride, tokens, n, out, outOff, outStride);
             return;
         }
-        int t = 0;
-        for (; t + 4 <= tokens; t += 4) {
-            tile4x4(a, aOff, aStride, b, bOff + t * bStride, bStride, n, out, outOff + t * outStride, outStride);
+        int lanes = F.length();
+        int tiles = tokens / 4;
+        if (tiles > 0) {
+            float[] acc = accumulators(tiles * TILE * lanes);
+            for (int k0 = 0; k0 < n; k0 += PANEL) {
+                int k1 = Math.min(n, k0 + PANEL);
+                for (int t = 0; t < tiles; t++) {
+                    tile4x4(a, aOff, aStride, b, bOff + 4 * t * bStride, bStride, k0, k1, acc, t * TILE * lanes);
+                }
+            }
+            for (int t = 0; t < tiles; t++) {
+                for (int j = 0; j < 4; j++) {
+                    int o = outOff + (4 * t + j) * outStride;
+                    for (int r = 0; r < 4; r++) {
+                        out[o + r] = VectorMath.sum(acc, (t * TILE + 4 * j + r) * lanes);
+                    }
+                }
+            }
         }
-        for (; t < tokens; t++) {
+        for (int t = 4 * tiles; t < tokens; t++) {
             tile4x1(a, aOff, aStride, b, bOff + t * bStride, n, out, outOff + t * outStride);
         }
     }
 
-    private static void tile4x4(float[] a, int aOff, int aStride, float[] b, int bOff, int bStride, int n, float[] out, int o,
-                                int outStride) {
-        FloatVector c00 = FloatVector.zero(F), c01 = c00, c02 = c00, c03 = c00;
-        FloatVector c10 = c00, c11 = c00, c12 = c00, c13 = c00;
-        FloatVector c20 = c00, c21 = c00, c22 = c00, c23 = c00;
-        FloatVector c30 = c00, c31 = c00, c32 = c00, c33 = c00;
+    private static float[] accumulators(int size) {
+        float[] acc = ACCUMULATORS.get();
+        if (acc.length < size) {
+            acc = new float[size];
+            ACCUMULATORS.set(acc);
+        }
+        return acc;
+    }
+
+    /** Columns {@code [k0, k1)} of one 4 x 4 tile; its accumulators live at {@code acc[o ..]}, token-major. */
+    private static void tile4x4(float[] a, int aOff, int aStride, float[] b, int bOff, int bStride, int k0, int k1, float[] acc,
+                                int o) {
+        int l = F.length();
+        FloatVector c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23, c30, c31, c32, c33;
+        if (k0 == 0) {
+            c00 = FloatVector.zero(F);
+            c01 = c00; c02 = c00; c03 = c00;
+            c10 = c00; c11 = c00; c12 = c00; c13 = c00;
+            c20 = c00; c21 = c00; c22 = c00; c23 = c00;
+            c30 = c00; c31 = c00; c32 = c00; c33 = c00;
+        } else {
+            c00 = FloatVector.fromArray(F, acc, o);
+            c10 = FloatVector.fromArray(F, acc, o + l);
+            c20 = FloatVector.fromArray(F, acc, o + 2 * l);
+            c30 = FloatVector.fromArray(F, acc, o + 3 * l);
+            c01 = FloatVector.fromArray(F, acc, o + 4 * l);
+            c11 = FloatVector.fromArray(F, acc, o + 5 * l);
+            c21 = FloatVector.fromArray(F, acc, o + 6 * l);
+            c31 = FloatVector.fromArray(F, acc, o + 7 * l);
+            c02 = FloatVector.fromArray(F, acc, o + 8 * l);
+            c12 = FloatVector.fromArray(F, acc, o + 9 * l);
+            c22 = FloatVector.fromArray(F, acc, o + 10 * l);
+            c32 = FloatVector.fromArray(F, acc, o + 11 * l);
+            c03 = FloatVector.fromArray(F, acc, o + 12 * l);
+            c13 = FloatVector.fromArray(F, acc, o + 13 * l);
+            c23 = FloatVector.fromArray(F, acc, o + 14 * l);
+            c33 = FloatVector.fromArray(F, acc, o + 15 * l);
+        }
         int a0 = aOff, a1 = aOff + aStride, a2 = aOff + 2 * aStride, a3 = aOff + 3 * aStride;
         int b0 = bOff, b1 = bOff + bStride, b2 = bOff + 2 * bStride, b3 = bOff + 3 * bStride;
-        for (int i = 0; i < n; i += F.length()) {
+        for (int i = k0; i < k1; i += l) {
             FloatVector w0 = FloatVector.fromArray(F, a, a0 + i);
             FloatVector w1 = FloatVector.fromArray(F, a, a1 + i);
             FloatVector w2 = FloatVector.fromArray(F, a, a2 + i);
@@ -109,10 +170,22 @@ public final class VectorFloatOps implements FloatOps {
             c23 = w2.fma(x, c23);
             c33 = w3.fma(x, c33);
         }
-        store(out, o, c00, c10, c20, c30);
-        store(out, o + outStride, c01, c11, c21, c31);
-        store(out, o + 2 * outStride, c02, c12, c22, c32);
-        store(out, o + 3 * outStride, c03, c13, c23, c33);
+        c00.intoArray(acc, o);
+        c10.intoArray(acc, o + l);
+        c20.intoArray(acc, o + 2 * l);
+        c30.intoArray(acc, o + 3 * l);
+        c01.intoArray(acc, o + 4 * l);
+        c11.intoArray(acc, o + 5 * l);
+        c21.intoArray(acc, o + 6 * l);
+        c31.intoArray(acc, o + 7 * l);
+        c02.intoArray(acc, o + 8 * l);
+        c12.intoArray(acc, o + 9 * l);
+        c22.intoArray(acc, o + 10 * l);
+        c32.intoArray(acc, o + 11 * l);
+        c03.intoArray(acc, o + 12 * l);
+        c13.intoArray(acc, o + 13 * l);
+        c23.intoArray(acc, o + 14 * l);
+        c33.intoArray(acc, o + 15 * l);
     }
 
     private static void tile4x1(float[] a, int aOff, int aStride, float[] b, int bOff, int n, float[] out, int o) {

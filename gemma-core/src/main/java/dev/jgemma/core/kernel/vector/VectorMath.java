@@ -88,7 +88,12 @@ final class VectorMath {
         out[o + 3] = sum(lanes, 3 * n);
     }
 
-    private static float sum(float[] lanes, int off) {
+    /**
+     * @param lanes stored lanes
+     * @param off where the vector starts
+     * @return the sum of the vector's lanes, left to right
+     */
+    static float sum(float[] lanes, int off) {
         float s = lanes[off];
         for (int i = 1; i < VectorFloatOps.F.length(); i++) {
             s += lanes[off + i];
