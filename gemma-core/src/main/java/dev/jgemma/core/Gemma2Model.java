@@ -3,7 +3,6 @@ package dev.jgemma.core;
 import dev.jgemma.core.format.GgufFile;
 import dev.jgemma.core.format.SafetensorsCheckpoint;
 import dev.jgemma.core.format.TensorSource;
-import dev.jgemma.core.kernel.Backend;
 import dev.jgemma.core.kernel.Kernels;
 import dev.jgemma.core.model.ForwardPass;
 import dev.jgemma.core.model.Gemma2Weights;

@@ -1,6 +1,5 @@
 package dev.jgemma.core;
 
-import dev.jgemma.core.kernel.Backend;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalDouble;

@@ -1,5 +1,6 @@
 package dev.jgemma.core.kernel;
 
+import dev.jgemma.core.Backend;
 import dev.jgemma.core.tensor.BlockFormats;
 import dev.jgemma.core.tensor.Tensor;
 import dev.jgemma.core.tensor.TensorType;
@@ -26,7 +27,7 @@ public final class Kernels implements AutoCloseable {
      */
     public Kernels(Backend backend, int threads) {
         this.backend = backend;
-        this.ops = backend.floatOps();
+        this.ops = Backends.floatOps(backend);
         this.pool = new ComputePool(threads);
         for (TensorType t : TensorType.values()) {
             BlockFormats.find(t).ifPresent(f -> matmuls.put(t, new TiledMatmul(ops.formatKernel(f), ops)));
