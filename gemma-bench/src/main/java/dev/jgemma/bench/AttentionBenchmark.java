@@ -1,7 +1,8 @@
 package dev.jgemma.bench;
 
+import dev.jgemma.core.Backend;
 import dev.jgemma.core.kernel.Attention;
-import dev.jgemma.core.kernel.Backend;
+import dev.jgemma.core.kernel.Backends;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -48,7 +49,7 @@ public class AttentionBenchmark {
 
     @Setup
     public void setUp() {
-        attention = new Attention(Backend.valueOf(backend).floatOps());
+        attention = new Attention(Backends.floatOps(Backend.valueOf(backend)));
         q = RandomWeights.vector(PREFILL * HEADS * HEAD_DIM, 1);
         keys = RandomWeights.vector(context * KV_DIM, 2);
         values = RandomWeights.vector(context * KV_DIM, 3);

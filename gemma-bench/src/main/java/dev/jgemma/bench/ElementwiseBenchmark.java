@@ -1,6 +1,7 @@
 package dev.jgemma.bench;
 
-import dev.jgemma.core.kernel.Backend;
+import dev.jgemma.core.Backend;
+import dev.jgemma.core.kernel.Backends;
 import dev.jgemma.core.kernel.FloatOps;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -41,7 +42,7 @@ public class ElementwiseBenchmark {
 
     @Setup
     public void setUp() {
-        ops = Backend.valueOf(backend).floatOps();
+        ops = Backends.floatOps(Backend.valueOf(backend));
         row = RandomWeights.vector(2304, 1);
         weight = RandomWeights.vector(2304, 2);
         heads = RandomWeights.vector(12 * 256, 3);

@@ -1,6 +1,6 @@
 package dev.jgemma.bench;
 
-import dev.jgemma.core.kernel.Backend;
+import dev.jgemma.core.Backend;
 import dev.jgemma.core.kernel.Kernels;
 import dev.jgemma.core.tensor.Tensor;
 import dev.jgemma.core.tensor.TensorType;

@@ -3,14 +3,13 @@ package dev.jgemma.core;
 import dev.jgemma.core.format.GgufFile;
 import dev.jgemma.core.format.SafetensorsCheckpoint;
 import dev.jgemma.core.format.TensorSource;
-import dev.jgemma.core.kernel.Backend;
 import dev.jgemma.core.kernel.Kernels;
+import dev.jgemma.core.kernel.WeightCheck;
 import dev.jgemma.core.model.ForwardPass;
 import dev.jgemma.core.model.Gemma2Weights;
 import dev.jgemma.core.model.QuantizationPlan;
 import dev.jgemma.core.model.QuantizedTensorSource;
 import dev.jgemma.core.model.TensorNames;
-import dev.jgemma.core.model.WeightCheck;
 import dev.jgemma.core.tensor.Tensor;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,8 +32,9 @@ import java.nio.file.Path;
  * {@code config.json} and {@code model.safetensors} (or shards listed in
  * {@code model.safetensors.index.json}) in F32, F16 or BF16. A tensor of another type (the IQ
  * types, for instance) is rejected with an error naming the tensor and its type.
- * {@link ModelOptions#quantizeTo} holds F32/F16/BF16 weights quantized in memory instead; at load,
- * every tensor's block scales are checked for NaN and infinities ({@link ModelOptions#verifyWeights}).
+ * {@link ModelOptions#quantizeTo} holds F32/F16/BF16 weights quantized in memory instead. Block
+ * scales (and plain values) are checked for NaN and infinities on each matrix's first use, or at
+ * load, or not at all ({@link ModelOptions#verifyWeights(WeightVerification)}).
  */
 public final class Gemma2Model implements AutoCloseable {
 
@@ -127,10 +127,13 @@ public final class Gemma2Model implements AutoCloseable {
                 QuantizationPlan plan = new QuantizationPlan(options.quantizeTo().get(), names, config.numLayers());
                 source = QuantizedTensorSource.of(stored, plan, kernels.pool());
             }
-            if (options.verifyWeights()) {
+            if (options.verifyWeights() == WeightVerification.EAGER) {
                 WeightCheck.verify(source, kernels.pool());
             }
             Gemma2Weights weights = Gemma2Weights.load(source, names, config, kernels::supports);
+            if (options.verifyWeights() == WeightVerification.ON_FIRST_USE) {
+                kernels.verifyOnFirstUse(weights.matrices());
+            }
             return new Gemma2Model(path, format, config, options, source, weights, kernels);
         } catch (RuntimeException e) {
             if (kernels != null) {

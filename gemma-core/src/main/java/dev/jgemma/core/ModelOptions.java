@@ -1,6 +1,5 @@
 package dev.jgemma.core;
 
-import dev.jgemma.core.kernel.Backend;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalDouble;
@@ -27,13 +26,16 @@ public final class ModelOptions {
     private OptionalDouble queryPreAttnScalar;
     private int prefillBatch;
     private Optional<Quantization> quantizeTo;
-    private boolean verifyWeights;
+    private WeightVerification verifyWeights;
     private KvCacheType kvCacheType;
 
     private ModelOptions() {
     }
 
-    /** @return the defaults: all processors, best backend, checkpoint windows and context, exact f32 KV cache */
+    /**
+     * @return the defaults: all processors, best backend, checkpoint windows and context, exact f32
+     *     KV cache, weights checked on first use
+     */
     public static ModelOptions defaults() {
         ModelOptions o = new ModelOptions();
         o.threads = Runtime.getRuntime().availableProcessors();
@@ -43,7 +45,7 @@ public final class ModelOptions {
         o.queryPreAttnScalar = OptionalDouble.empty();
         o.prefillBatch = 32;
         o.quantizeTo = Optional.empty();
-        o.verifyWeights = true;
+        o.verifyWeights = WeightVerification.ON_FIRST_USE;
         o.kvCacheType = KvCacheType.F32;
         return o;
     }
@@ -69,7 +71,7 @@ public final class ModelOptions {
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be at least 1, got " + threads);
         }
-        if (backend == null || slidingWindow == null || quantizeTo == null || kvCacheType == null) {
+        if (backend == null || slidingWindow == null || quantizeTo == null || kvCacheType == null || verifyWeights == null) {
             throw new IllegalArgumentException("options must not be null");
         }
         if (backend == Backend.VECTOR && !Backend.vectorAvailable()) {
@@ -121,8 +123,8 @@ public final class ModelOptions {
         return quantizeTo;
     }
 
-    /** @return whether block scales are checked at load (default true) */
-    public boolean verifyWeights() {
+    /** @return when block scales are checked for NaN and infinities (default {@link WeightVerification#ON_FIRST_USE}) */
+    public WeightVerification verifyWeights() {
         return verifyWeights;
     }
 
@@ -175,12 +177,14 @@ public final class ModelOptions {
     }
 
     /**
-     * @param verify whether to scan every tensor's block scales (plain tensors: values) for NaN and
-     *     infinities at load; costs one pass over the scale fields of the file
+     * @param mode when to check block scales (plain tensors: values) for NaN and infinities:
+     *     {@link WeightVerification#ON_FIRST_USE} (default: each matrix on its first product, so
+     *     loading only maps the file), {@link WeightVerification#EAGER} (the whole file at load) or
+     *     {@link WeightVerification#OFF}
      * @return a copy with that setting
      */
-    public ModelOptions verifyWeights(boolean verify) {
-        return with(o -> o.verifyWeights = verify);
+    public ModelOptions verifyWeights(WeightVerification mode) {
+        return with(o -> o.verifyWeights = mode);
     }
 
     /**

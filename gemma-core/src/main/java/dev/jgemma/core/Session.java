@@ -148,6 +148,7 @@ public final class Session {
             throw new ContextOverflowException("cannot add " + tokens.length + " tokens at position " + position
                     + ": the context holds at most " + pass.maxContext() + " tokens");
         }
+        state.cache().reserve(position + tokens.length);
         int batch = pass.batch();
         for (int off = 0; off < tokens.length; off += batch) {
             int n = Math.min(batch, tokens.length - off);

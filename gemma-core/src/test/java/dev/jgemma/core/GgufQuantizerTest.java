@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.jgemma.core.format.GgufFile;
-import dev.jgemma.core.kernel.Backend;
 import dev.jgemma.core.model.TensorNames;
 import dev.jgemma.core.tensor.Tensor;
 import dev.jgemma.core.tensor.TensorType;

@@ -3,7 +3,6 @@ package dev.jgemma.core;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.jgemma.core.format.GgufFile;
-import dev.jgemma.core.kernel.Backend;
 import dev.jgemma.core.model.TensorNames;
 import dev.jgemma.core.model.TensorRole;
 import dev.jgemma.core.tensor.Tensor;

@@ -2,7 +2,6 @@ package dev.jgemma.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.jgemma.core.kernel.Backend;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -3,6 +3,7 @@ package dev.jgemma.examples.cli;
 import dev.jgemma.core.Gemma2Model;
 import dev.jgemma.core.ModelOptions;
 import dev.jgemma.core.Session;
+import dev.jgemma.core.WeightVerification;
 import dev.jgemma.core.tensor.Tensor;
 import dev.jgemma.core.tensor.TensorType;
 import java.io.IOException;
@@ -44,7 +45,7 @@ final class BenchCommand implements Command {
                 + "  --gen-tokens N     tokens of the decode test, 0 to skip (default 128)\n"
                 + "  --repetitions R    timed repetitions of each test (default 5)\n"
                 + "  --batch N          prefill batch: prompt tokens per forward pass (default: the model option's)\n"
-                + "  --no-verify        skip the load-time scan of every block scale for NaN/infinity (load time = mapping)\n"
+                + "  --no-verify        no check of block scales for NaN/infinity (same as --verify-weights off)\n"
                 + "  --json             print one JSON object instead of a table\n"
                 + ModelFlags.USAGE;
     }
@@ -80,7 +81,10 @@ final class BenchCommand implements Command {
             options = options.prefillBatch(b);
         }
         if (args.has("no-verify")) {
-            options = options.verifyWeights(false);
+            if (args.has("verify-weights")) {
+                throw new CliException("bench: --no-verify and --verify-weights exclude each other");
+            }
+            options = options.verifyWeights(WeightVerification.OFF);
         }
         long t0 = System.nanoTime();
         try (Gemma2Model model = Gemma2Model.load(path, options)) {
@@ -97,6 +101,7 @@ final class BenchCommand implements Command {
             double[] pp = new double[reps];
             double[] tg = new double[reps];
             double[] ttft = new double[reps];
+            double warmup = Double.NaN; // the first forward pass: first use of every matrix (and its check)
             for (int r = -1; r < reps; r++) { // r = -1: warm-up
                 if (promptTokens > 0) {
                     Session s = model.newSession();
@@ -106,6 +111,8 @@ final class BenchCommand implements Command {
                     if (r >= 0) {
                         pp[r] = promptTokens / sec;
                         ttft[r] = sec;
+                    } else {
+                        warmup = sec;
                     }
                 }
                 if (genTokens > 0) {
@@ -118,10 +125,12 @@ final class BenchCommand implements Command {
                     double sec = (System.nanoTime() - a) / 1e9;
                     if (r >= 0) {
                         tg[r] = genTokens / sec;
+                    } else if (promptTokens == 0) {
+                        warmup = sec;
                     }
                 }
             }
-            Report rep = new Report(path, model, options.threads(), loadSeconds, promptTokens, genTokens, reps, pp, tg, ttft,
+            Report rep = new Report(path, model, options.threads(), loadSeconds, warmup, promptTokens, genTokens, reps, pp, tg, ttft,
                     statusKb("VmHWM"), statusKb("VmRSS"));
             out.print(args.has("json") ? rep.json() : rep.table());
         }
@@ -150,7 +159,7 @@ final class BenchCommand implements Command {
         return -1;
     }
 
-    private record Report(Path path, Gemma2Model model, int threads, double loadSeconds, int promptTokens, int genTokens,
+    private record Report(Path path, Gemma2Model model, int threads, double loadSeconds, double warmupSeconds, int promptTokens, int genTokens,
                           int reps, double[] pp, double[] tg, double[] ttft, long peakKb, long rssKb) {
 
         String types() {
@@ -172,7 +181,10 @@ final class BenchCommand implements Command {
             b.append(String.format(Locale.ROOT, "model:   %s (%s, %.2f GiB, %,d parameters)%n", path.getFileName(), types(),
                     model.mappedBytes() / (double) (1L << 30), model.parameterCount()));
             b.append(String.format(Locale.ROOT, "jvm:     %s, backend %s, %d threads%n", jvm(), model.backend(), threads));
-            b.append(String.format(Locale.ROOT, "load:    %.3f s%n", loadSeconds));
+            b.append(String.format(Locale.ROOT, "load:    %.3f s (weights checked: %s)%n", loadSeconds,
+                    model.options().verifyWeights().name().toLowerCase(Locale.ROOT)));
+            b.append(String.format(Locale.ROOT, "warm-up: %.3f s (first %s: first use of every matrix, interpreter and JIT)%n", warmupSeconds,
+                    promptTokens > 0 ? "pp" + promptTokens : "tg" + genTokens));
             b.append(String.format(Locale.ROOT, "| %-8s | %18s |%n", "test", "t/s"));
             b.append("| -------- | ------------------ |\n");
             if (promptTokens > 0) {
@@ -201,6 +213,8 @@ final class BenchCommand implements Command {
             b.append(",\"backend\":").append(quote(model.backend().name()));
             b.append(",\"threads\":").append(threads);
             b.append(",\"load_seconds\":").append(num(loadSeconds));
+            b.append(",\"verify_weights\":").append(quote(model.options().verifyWeights().name()));
+            b.append(",\"warmup_seconds\":").append(num(warmupSeconds));
             b.append(",\"repetitions\":").append(reps);
             if (promptTokens > 0) {
                 b.append(",\"prompt_tokens\":").append(promptTokens);

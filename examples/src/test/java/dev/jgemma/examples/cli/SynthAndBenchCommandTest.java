@@ -106,11 +106,17 @@ class SynthAndBenchCommandTest {
         assertThat(json.status()).as(json.err()).isZero();
         assertThat(json.out()).contains("\"backend\":", "\"threads\":2", "\"prompt_tokens\":12", "\"gen_tokens\":5",
                 "\"prefill_tokens_per_second\":{\"mean\":", "\"decode_tokens_per_second\":{\"mean\":", "\"peak_rss_bytes\":",
-                "\"load_seconds\":", "\"time_to_first_token_seconds\"");
+                "\"load_seconds\":", "\"time_to_first_token_seconds\"", "\"verify_weights\":\"ON_FIRST_USE\"", "\"warmup_seconds\":");
         Run table = gemma("bench", "--model", file.toString(), "--prompt-tokens", "0", "--gen-tokens", "3", "--repetitions", "1",
                 "--no-verify");
         assertThat(table.status()).as(table.err()).isZero();
-        assertThat(table.out()).contains("| tg3 ", "peak RSS", "backend").doesNotContain("pp0");
+        assertThat(table.out()).contains("| tg3 ", "peak RSS", "backend", "weights checked: off", "warm-up:").doesNotContain("pp0");
+        Run eager = gemma("bench", "--model", file.toString(), "--prompt-tokens", "4", "--gen-tokens", "0", "--repetitions", "1",
+                "--verify-weights", "eager");
+        assertThat(eager.status()).as(eager.err()).isZero();
+        assertThat(eager.out()).contains("weights checked: eager", "| pp4 ");
+        assertThat(gemma("bench", "--model", file.toString(), "--verify-weights", "later").err())
+                .contains("--verify-weights must be first-use, eager or off, got 'later'");
     }
 
     @Test

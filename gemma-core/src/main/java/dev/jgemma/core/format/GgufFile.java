@@ -6,8 +6,6 @@ import dev.jgemma.core.tensor.Tensor;
 import dev.jgemma.core.tensor.TensorType;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -348,22 +346,37 @@ public final class GgufFile implements TensorSource {
         }
 
         String string(String what) {
-            long len = i64("length of " + what);
+            return string(what, -1);
+        }
+
+        /**
+         * A string, or element {@code index} of the string array {@code what} (index -1: not an
+         * element). The description is only built for an error: a 256k-token vocabulary is read
+         * in this loop at every load.
+         */
+        String string(String what, long index) {
+            if (8 > seg.byteSize() - pos) {
+                need(8, "length of " + element(what, index));
+            }
+            long len = seg.get(LittleEndian.LONG, pos);
+            pos += 8;
             if (len < 0 || len > seg.byteSize() - pos) {
-                throw ModelFormatException.of(file.path(), "truncated file: " + what + " claims "
+                throw ModelFormatException.of(file.path(), "truncated file: " + element(what, index) + " claims "
                         + Long.toUnsignedString(len) + " bytes at byte " + pos + " of " + seg.byteSize());
             }
-            byte[] bytes = seg.asSlice(pos, len).toArray(ValueLayout.JAVA_BYTE);
-            pos += len;
-            try {
-                return StandardCharsets.UTF_8.newDecoder()
-                        .onMalformedInput(CodingErrorAction.REPORT)
-                        .onUnmappableCharacter(CodingErrorAction.REPORT)
-                        .decode(java.nio.ByteBuffer.wrap(bytes)).toString();
-            } catch (CharacterCodingException e) {
-                // Vocabularies occasionally hold pieces that are not valid UTF-8; keep them readable.
-                return new String(bytes, StandardCharsets.UTF_8);
+            if (len > Integer.MAX_VALUE - 8) {
+                throw ModelFormatException.of(file.path(), element(what, index) + " is a string of " + len + " bytes: corrupt");
             }
+            byte[] bytes = new byte[(int) len];
+            MemorySegment.copy(seg, ValueLayout.JAVA_BYTE, pos, bytes, 0, bytes.length);
+            pos += len;
+            // Valid UTF-8 decodes the same either way; vocabularies occasionally hold pieces that
+            // are not valid UTF-8, which keep readable with replacement characters.
+            return new String(bytes, StandardCharsets.UTF_8);
+        }
+
+        private static String element(String what, long index) {
+            return index < 0 ? what : what + " element " + index;
         }
 
         Object value(GgufValueType type, String key, int depth) {
@@ -408,10 +421,21 @@ public final class GgufFile implements TensorSource {
             }
             return switch (type) {
                 case UINT8, INT8, UINT16, INT16, UINT32, INT32, UINT64, INT64 -> {
+                    need((long) type.size() * len, what);
                     long[] a = new long[len];
                     for (int i = 0; i < len; i++) {
-                        a[i] = (Long) value(type, key, depth + 1);
+                        long at = pos + (long) i * type.size();
+                        a[i] = switch (type) {
+                            case UINT8 -> seg.get(ValueLayout.JAVA_BYTE, at) & 0xff;
+                            case INT8 -> seg.get(ValueLayout.JAVA_BYTE, at);
+                            case UINT16 -> seg.get(LittleEndian.SHORT, at) & 0xffff;
+                            case INT16 -> seg.get(LittleEndian.SHORT, at);
+                            case UINT32 -> Integer.toUnsignedLong(seg.get(LittleEndian.INT, at));
+                            case INT32 -> seg.get(LittleEndian.INT, at);
+                            default -> seg.get(LittleEndian.LONG, at);
+                        };
                     }
+                    pos += (long) type.size() * len;
                     yield new GgufValue.Array(type, a);
                 }
                 case FLOAT32 -> {
@@ -438,7 +462,7 @@ public final class GgufFile implements TensorSource {
                 case STRING -> {
                     String[] a = new String[len];
                     for (int i = 0; i < len; i++) {
-                        a[i] = string(what + " element " + i);
+                        a[i] = string(what, i);
                     }
                     yield new GgufValue.Array(type, a);
                 }

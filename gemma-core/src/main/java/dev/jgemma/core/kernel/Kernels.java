@@ -1,10 +1,15 @@
 package dev.jgemma.core.kernel;
 
+import dev.jgemma.core.Backend;
 import dev.jgemma.core.tensor.BlockFormats;
 import dev.jgemma.core.tensor.Tensor;
 import dev.jgemma.core.tensor.TensorType;
+import java.util.Collection;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The one small interface the forward pass computes through: batched matrix products on weights
@@ -13,12 +18,16 @@ import java.util.Map;
  */
 public final class Kernels implements AutoCloseable {
     private static final int MIN_ROWS_PER_CHUNK = 16;
+    /** On a tensor's first use, rows are checked then multiplied in pieces of about this size, so the kernel reads them from L2. */
+    private static final long CHECK_PIECE_BYTES = 256 * 1024;
 
     private final Backend backend;
     private final FloatOps ops;
     private final ComputePool pool;
     private final Map<TensorType, MatmulKernel> matmuls = new EnumMap<>(TensorType.class);
     private final ThreadLocal<float[]> scratch = ThreadLocal.withInitial(() -> new float[0]);
+    /** Tensors still to be checked for NaN/infinite scales on their first use; empty once all have been. */
+    private final Set<Tensor> unverified = ConcurrentHashMap.newKeySet();
 
     /**
      * @param backend which implementation runs
@@ -26,7 +35,7 @@ public final class Kernels implements AutoCloseable {
      */
     public Kernels(Backend backend, int threads) {
         this.backend = backend;
-        this.ops = backend.floatOps();
+        this.ops = Backends.floatOps(backend);
         this.pool = new ComputePool(threads);
         for (TensorType t : TensorType.values()) {
             BlockFormats.find(t).ifPresent(f -> matmuls.put(t, new TiledMatmul(ops.formatKernel(f), ops)));
@@ -69,18 +78,99 @@ public final class Kernels implements AutoCloseable {
         if (kernel == null) {
             throw new IllegalArgumentException("no kernel for tensor type " + w.type() + " of '" + w.name() + "'");
         }
+        if (!unverified.isEmpty() && unverified.contains(w)) {
+            matmulVerifying(kernel, w, x, batch, out);
+            return;
+        }
         int rows = Math.toIntExact(w.rows());
         int need = kernel.scratchSize(w);
         // Parallel over groups of rows, so that every tile of the batched path is full height.
         int groups = (rows + TiledMatmul.ROWS - 1) / TiledMatmul.ROWS;
         pool.parallelFor(groups, MIN_ROWS_PER_CHUNK / TiledMatmul.ROWS, (from, to, worker) -> {
-            float[] s = scratch.get();
-            if (s.length < need) {
-                s = new float[need];
-                scratch.set(s);
-            }
+            float[] s = scratch(need);
             kernel.compute(w, x, batch, out, rows, from * TiledMatmul.ROWS, Math.min(rows, to * TiledMatmul.ROWS), s);
         });
+    }
+
+    /**
+     * The first product with a tensor registered by {@link #verifyOnFirstUse}: each worker checks
+     * a piece of its rows, then multiplies it while the piece is still in cache. Same rows, same
+     * kernel, same results as {@link #matmul}; the pieces start at multiples of
+     * {@link TiledMatmul#ROWS}. If any block is bad nothing is returned: the error names the first.
+     */
+    private void matmulVerifying(MatmulKernel kernel, Tensor w, float[] x, int batch, float[] out) {
+        int rows = Math.toIntExact(w.rows());
+        int need = kernel.scratchSize(w);
+        int groups = (rows + TiledMatmul.ROWS - 1) / TiledMatmul.ROWS;
+        int piece = (int) Math.max(1, CHECK_PIECE_BYTES / Math.max(1, w.rowBytes()) / TiledMatmul.ROWS) * TiledMatmul.ROWS;
+        AtomicLong firstBad = new AtomicLong(Long.MAX_VALUE);
+        pool.parallelFor(groups, MIN_ROWS_PER_CHUNK / TiledMatmul.ROWS, (from, to, worker) -> {
+            float[] s = scratch(need);
+            int end = Math.min(rows, to * TiledMatmul.ROWS);
+            for (int r = from * TiledMatmul.ROWS; r < end; r += piece) {
+                int pieceEnd = Math.min(end, r + piece);
+                long bad = WeightCheck.firstBadBlock(w, r, pieceEnd);
+                if (bad >= 0) {
+                    firstBad.accumulateAndGet(bad, Math::min);
+                    return; // the rest of this chunk lies after the bad block
+                }
+                kernel.compute(w, x, batch, out, rows, r, pieceEnd, s);
+            }
+        });
+        if (firstBad.get() != Long.MAX_VALUE) {
+            throw WeightCheck.corrupt(w, firstBad.get());
+        }
+        unverified.remove(w);
+    }
+
+    /**
+     * Decodes one row of a weight matrix (an embedding lookup), checking that row first if the
+     * tensor is still to be checked.
+     *
+     * @param w the matrix
+     * @param row the row
+     * @param dst receives {@code w.cols()} values
+     * @param dstOffset where the first goes
+     * @throws dev.jgemma.core.ModelFormatException if the row holds a NaN or infinite scale
+     */
+    public void decodeRow(Tensor w, int row, float[] dst, int dstOffset) {
+        if (!unverified.isEmpty() && unverified.contains(w)) {
+            long bad = WeightCheck.firstBadBlock(w, row, row + 1);
+            if (bad >= 0) {
+                throw WeightCheck.corrupt(w, bad);
+            }
+        }
+        w.decodeRow(row, dst, dstOffset);
+    }
+
+    /**
+     * Registers weight matrices to be checked for NaN and infinite scales (plain types: values)
+     * the first time {@link #matmul} multiplies with them; until then {@link #decodeRow} checks
+     * each row it decodes. Tensors of types without a block format are ignored (no kernel computes
+     * with them).
+     *
+     * @param tensors the matrices
+     */
+    public void verifyOnFirstUse(Collection<Tensor> tensors) {
+        for (Tensor t : tensors) {
+            if (WeightCheck.checkable(t)) {
+                unverified.add(t);
+            }
+        }
+    }
+
+    /** @return how many registered tensors have not been checked yet (0 once every matrix has been used) */
+    public int unverifiedCount() {
+        return unverified.size();
+    }
+
+    private float[] scratch(int need) {
+        float[] s = scratch.get();
+        if (s.length < need) {
+            s = new float[need];
+            scratch.set(s);
+        }
+        return s;
     }
 
     @Override

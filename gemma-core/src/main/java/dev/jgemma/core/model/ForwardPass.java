@@ -102,7 +102,7 @@ public final class ForwardPass {
         // Embedding lookup, scaled by sqrt(hidden) in f32.
         float scale = c.embeddingScale();
         for (int t = 0; t < n; t++) {
-            w.embedding().decodeRow(tokens[offset + t], x, t * h);
+            k.decodeRow(w.embedding(), tokens[offset + t], x, t * h);
             for (int i = 0; i < h; i++) {
                 x[t * h + i] *= scale;
             }

@@ -5,7 +5,9 @@ import dev.jgemma.core.ModelFormatException;
 import dev.jgemma.core.format.TensorSource;
 import dev.jgemma.core.tensor.Tensor;
 import dev.jgemma.core.tensor.TensorType;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.function.Predicate;
 
 /**
@@ -51,6 +53,16 @@ public record Gemma2Weights(Tensor embedding, LayerWeights[] layers, float[] fin
                     l.norm(TensorNames.layer(names.postFfnNorm(), i), h));
         }
         return new Gemma2Weights(embedding, layers, l.norm(names.finalNorm(), h));
+    }
+
+    /** @return every weight matrix: the embedding, then each layer's seven projections */
+    public List<Tensor> matrices() {
+        List<Tensor> all = new ArrayList<>(1 + 7 * layers.length);
+        all.add(embedding);
+        for (LayerWeights l : layers) {
+            all.addAll(List.of(l.query(), l.key(), l.value(), l.attnOutput(), l.gate(), l.up(), l.down()));
+        }
+        return all;
     }
 
     private record Loader(TensorSource source, Gemma2Config config, Predicate<TensorType> supported) {

@@ -10,9 +10,9 @@ import java.util.Arrays;
  * Keys and values of every position a sequence has seen, one {@link LayerKv} per layer. A layer
  * with a sliding window keeps only its window (plus one prefill batch) in a ring buffer, so its
  * memory is bounded at any context length; a global layer grows with the sequence. Storage is
- * allocated as the sequence grows (doubling), so a short session holds a small cache. Keys and
- * values are stored as f32 (exact) or encoded in a smaller {@link KvCacheType}, decoded again
- * when attended to.
+ * allocated as the sequence grows (doubling, or at once for a whole prompt: {@link #reserve}), so
+ * a short session holds a small cache. Keys and values are stored as f32 (exact) or encoded in a
+ * smaller {@link KvCacheType}, decoded again when attended to.
  */
 public final class KvCache {
     private final LayerKv[] layers;
@@ -54,6 +54,20 @@ public final class KvCache {
         return new KvCache(c);
     }
 
+    /**
+     * Allocates, in one step per layer, the storage for positions below {@code positions} (a
+     * prompt's length is known before its first batch runs): growing batch by batch would copy
+     * each layer's arrays several times and leave the copies to the garbage collector, about as
+     * many bytes again as the cache itself.
+     *
+     * @param positions the number of positions about to be held
+     */
+    public void reserve(int positions) {
+        for (LayerKv l : layers) {
+            l.ensure(positions);
+        }
+    }
+
     /** @return bytes of key/value storage currently allocated */
     public long allocatedBytes() {
         long n = 0;
@@ -84,6 +98,8 @@ public final class KvCache {
      * arrays ({@link KvCacheType#F32}) or encoded rows of another type.
      */
     public static final class LayerKv {
+        private static final int MIN_SLOTS = 64;
+
         private final int kvDim;
         private final int capacity;
         private final boolean ring;
@@ -102,7 +118,7 @@ public final class KvCache {
             this.type = type;
             this.format = BlockFormats.of(type.storage());
             this.rowBytes = type.bytesFor(kvDim);
-            allocate(Math.min(capacity, 256));
+            allocate(0); // storage comes with the first positions (see ensure)
         }
 
         private LayerKv(LayerKv o) {
@@ -141,15 +157,16 @@ public final class KvCache {
         }
 
         /**
-         * Makes room for positions below {@code positions}: storage grows by doubling up to the
-         * capacity (a ring's slot {@code j % capacity} is {@code j} until the ring is full).
+         * Makes room for positions below {@code positions}: storage grows by doubling (at least
+         * {@value #MIN_SLOTS} slots) up to the capacity (a ring's slot {@code j % capacity} is
+         * {@code j} until the ring is full).
          */
         void ensure(int positions) {
             int allocated = allocatedSlots();
             if (positions <= allocated || allocated == capacity) {
                 return;
             }
-            allocate(Math.min(capacity, Math.max(positions, 2 * allocated)));
+            allocate(Math.min(capacity, Math.max(positions, Math.max(MIN_SLOTS, 2 * allocated))));
         }
 
         /** @return whether keys and values are held as f32 ({@link #keys()} and {@link #values()} are valid) */

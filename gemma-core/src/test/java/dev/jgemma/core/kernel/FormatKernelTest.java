@@ -3,6 +3,7 @@ package dev.jgemma.core.kernel;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.jgemma.core.Backend;
 import dev.jgemma.core.tensor.BlockFormat;
 import dev.jgemma.core.tensor.BlockFormats;
 import dev.jgemma.core.tensor.TensorType;
@@ -47,7 +48,7 @@ class FormatKernelTest {
             float[] expected = new float[ROWS * COLS];
             BlockFormats.of(type).decode(m, 0, expected, 0, expected.length);
             for (Backend b : backends()) {
-                FloatOps ops = b.floatOps();
+                FloatOps ops = Backends.floatOps(b);
                 FormatKernel k = ops.formatKernel(BlockFormats.of(type));
                 float[] decoded = new float[ROWS * COLS];
                 for (int r = 0; r < ROWS; r++) {
@@ -103,7 +104,7 @@ class FormatKernelTest {
             BlockFormats.of(type).decode(m, 0, expected, 0, bits.length);
             for (Backend b : backends()) {
                 float[] got = new float[bits.length];
-                b.floatOps().formatKernel(BlockFormats.of(type)).decode(m, 0, got, 0, bits.length);
+                Backends.floatOps(b).formatKernel(BlockFormats.of(type)).decode(m, 0, got, 0, bits.length);
                 for (int i = 0; i < bits.length; i++) {
                     assertThat(Float.floatToRawIntBits(got[i])).as(b + " " + type + " bits 0x%04x", bits[i])
                             .isEqualTo(Float.floatToRawIntBits(expected[i]));
@@ -116,8 +117,8 @@ class FormatKernelTest {
     @EnumSource(value = Backend.class)
     void transcendentalsMatchTheScalarSpecification(Backend backend) {
         assumeTrue(backend == Backend.SCALAR || Backend.vectorAvailable());
-        FloatOps ops = backend.floatOps();
-        FloatOps spec = Backend.SCALAR.floatOps();
+        FloatOps ops = Backends.floatOps(backend);
+        FloatOps spec = Backends.floatOps(Backend.SCALAR);
         SplittableRandom r = new SplittableRandom(11);
         int n = 1003;
         float[] gate = new float[n];
