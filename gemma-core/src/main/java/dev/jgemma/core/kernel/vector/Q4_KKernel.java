@@ -28,13 +28,25 @@ import jdk.incubator.vector.VectorSpecies;
  * {@code q} are exact in f32, so the multiplication never rounds.
  *
  * <p>The eight scales and mins of a super-block are unpacked in registers too (two byte shuffles
- * per super-block instead of sixteen scalar extractions, which took as long as the 256 nibbles:
- * decoding went from 3.6 to 5.2 GB/s on one thread); the nibbles are sign-extended to ints (x86
- * has no byte shifts, and C2 falls back to Java for them), split with int AND and shift and
- * converted to floats. {@link #dot4} fuses decoding into one accumulator per row, one row at a
- * time as for Q4_0 (four rows per loop exceed what C2 inlines; two measured no better), in the
- * order of {@link FloatOps#dotTile}: 15 to 25% faster than decoding four rows and running
- * {@code dotTile} (4.0 to 4.5 against 3.2 to 3.7 GB/s on one thread, 2304 columns).
+ * instead of sixteen scalar extractions, which took as long as the 256 nibbles: decoding went
+ * from 3.6 to 5.2 GB/s on one thread); the nibbles are sign-extended to ints (x86 has no byte
+ * shifts, and C2 falls back to Java for them), split with int AND and shift and converted to
+ * floats.
+ *
+ * <p>{@link #dot4} fuses decoding into one accumulator per row, one row at a time as for Q4_0
+ * (four rows per loop exceed what C2 inlines; two measured no better), in the order of
+ * {@link FloatOps#dotTile}, unpacking each super-block's scales as it reaches it so that the
+ * weights are read in one sequential pass. One thread, 2304 columns: 4.3 GB/s against 3.2 for
+ * decoding four rows and running {@code dotTile} on a 425 MB matrix (read from memory), 4.8
+ * against 3.6 on 1.3 MB (cached). Unpacking the four rows' scales in a first pass was as fast
+ * on cached weights but lost 30% on the large matrix.
+ *
+ * <p>No method here takes or returns a vector: C2 inlines {@code decode} into
+ * {@code TiledMatmul} (next to Q6_K's), and when the caller is past its node budget it refuses
+ * to inline our own small helpers, whose vectors are then boxed on every iteration (seen in the
+ * benchmark for a Q6_K helper, and with 8 lanes for a helper here). The Vector API's methods are
+ * force-inlined whatever the budget; a refused {@code decode} or {@link #scales} only costs a
+ * call.
  */
 final class Q4_KKernel implements FormatKernel {
     private static final int BLOCK = 256;
@@ -87,43 +99,12 @@ final class Q4_KKernel implements FormatKernel {
         }
     }
 
-    /**
-     * {@link #scales} with scalar code, for {@link #decode} with 8 lanes: there the vector version
-     * takes {@code decode} past C2's inlining budget (measured with {@code -XX:MaxVectorSize=32}:
-     * the nibble vectors were boxed, 0.8 instead of 3 GB/s).
-     */
-    static void scalarScales(MemorySegment w, long block, float[] dst, int o) {
-        int dd = w.get(ValueLayout.JAVA_INT_UNALIGNED, block);
-        float d = Float.float16ToFloat((short) dd);
-        float dmin = Float.float16ToFloat((short) (dd >>> 16));
-        long sm = w.get(ValueLayout.JAVA_LONG_UNALIGNED, block + 4); // bytes 0..7 of the 12
-        int hi = w.get(ValueLayout.JAVA_INT_UNALIGNED, block + 12); // bytes 8..11
-        for (int j = 0; j < 4; j++) {
-            int a = (int) (sm >>> (8 * j)) & 0xff; // scale j (low 6 bits), top bits of scale j + 4
-            int m = (int) (sm >>> (8 * j + 32)) & 0xff; // min j (low 6 bits), top bits of min j + 4
-            int c = (hi >>> (8 * j)) & 0xff; // low 4 bits of scale and min j + 4
-            dst[o + j] = d * (a & 63);
-            dst[o + 8 + j] = dmin * (m & 63);
-            dst[o + 4 + j] = d * ((c & 0xf) | (a >>> 6) << 4);
-            dst[o + 12 + j] = dmin * ((c >>> 4) | (m >>> 6) << 4);
-        }
-    }
-
-    /** @return {@code F.length()} bytes from {@code at}, sign-extended to ints */
-    private static IntVector bytes(MemorySegment w, long at) {
-        return (IntVector) ByteVector.fromMemorySegment(B, w, at, LE).convertShape(VectorOperators.B2I, I, 0);
-    }
-
     @Override
     public void decode(MemorySegment w, long offset, float[] dst, int dstOffset, int n) {
         float[] sm = new float[16];
         for (int b = 0; b < n / BLOCK; b++) {
             long block = offset + (long) b * BLOCK_BYTES;
-            if (F.length() == 16) {
-                scales(w, block, sm, 0);
-            } else {
-                scalarScales(w, block, sm, 0);
-            }
+            scales(w, block, sm, 0);
             for (int chunk = 0; chunk < 4; chunk++) {
                 float d1 = sm[2 * chunk];
                 float d2 = sm[2 * chunk + 1];
@@ -132,7 +113,7 @@ final class Q4_KKernel implements FormatKernel {
                 long q = block + 16 + 32 * chunk;
                 int y = dstOffset + b * BLOCK + 64 * chunk;
                 for (int p = 0; p < 32; p += F.length()) {
-                    IntVector v = bytes(w, q + p);
+                    IntVector v = (IntVector) ByteVector.fromMemorySegment(B, w, q + p, LE).convertShape(VectorOperators.B2I, I, 0);
                     ((FloatVector) v.and(0xf).convert(VectorOperators.I2F, 0)).fma(d1, m1).intoArray(dst, y + p);
                     ((FloatVector) v.lanewise(VectorOperators.ASHR, 4).and(0xf).convert(VectorOperators.I2F, 0)).fma(d2, m2)
                             .intoArray(dst, y + 32 + p);
@@ -141,44 +122,42 @@ final class Q4_KKernel implements FormatKernel {
         }
     }
 
-    /** The four rows' scales and mins are unpacked first, into {@code scratch} (16 floats per super-block). */
+    /** One row at a time; {@code scratch} holds the current super-block's scales and mins. */
     @Override
     public void dot4(MemorySegment w, long offset, long rowBytes, float[] x, int n, float[] out, int outOff, float[] scratch,
                      FloatOps ops) {
-        int blocks = n / BLOCK;
         for (int r = 0; r < 4; r++) {
-            for (int b = 0; b < blocks; b++) {
-                scales(w, offset + r * rowBytes + (long) b * BLOCK_BYTES, scratch, 16 * (r * blocks + b));
-            }
-        }
-        for (int r = 0; r < 4; r++) {
-            out[outOff + r] = dot(w, offset + r * rowBytes, x, n, scratch, 16 * r * blocks);
+            out[outOff + r] = dot(w, offset + r * rowBytes, x, n, scratch);
         }
     }
 
     /** One row: each lane sums its elements in order (the low nibbles of a chunk, then its high nibbles). */
-    private static float dot(MemorySegment w, long offset, float[] x, int n, float[] sm, int so) {
+    private static float dot(MemorySegment w, long offset, float[] x, int n, float[] sm) {
         FloatVector c = FloatVector.zero(F);
         for (int b = 0; b < n / BLOCK; b++) {
             long block = offset + (long) b * BLOCK_BYTES;
+            scales(w, block, sm, 0);
             for (int chunk = 0; chunk < 4; chunk++) {
-                int s = so + 16 * b + 2 * chunk;
-                float d1 = sm[s];
-                float d2 = sm[s + 1];
-                float m1 = -sm[s + 8];
-                float m2 = -sm[s + 9];
+                float d1 = sm[2 * chunk];
+                float d2 = sm[2 * chunk + 1];
+                float m1 = -sm[8 + 2 * chunk];
+                float m2 = -sm[8 + 2 * chunk + 1];
                 long q = block + 16 + 32 * chunk;
                 int xo = b * BLOCK + 64 * chunk;
                 for (int p = 0; p < 32; p += F.length()) {
-                    FloatVector lo = (FloatVector) bytes(w, q + p).and(0xf).convert(VectorOperators.I2F, 0);
+                    IntVector v = (IntVector) ByteVector.fromMemorySegment(B, w, q + p, LE).convertShape(VectorOperators.B2I, I, 0);
+                    FloatVector lo = (FloatVector) v.and(0xf).convert(VectorOperators.I2F, 0);
                     c = lo.fma(d1, m1).fma(FloatVector.fromArray(F, x, xo + p), c);
                 }
                 for (int p = 0; p < 32; p += F.length()) {
-                    FloatVector hi = (FloatVector) bytes(w, q + p).lanewise(VectorOperators.ASHR, 4).and(0xf).convert(VectorOperators.I2F, 0);
+                    IntVector v = (IntVector) ByteVector.fromMemorySegment(B, w, q + p, LE).convertShape(VectorOperators.B2I, I, 0);
+                    FloatVector hi = (FloatVector) v.lanewise(VectorOperators.ASHR, 4).and(0xf).convert(VectorOperators.I2F, 0);
                     c = hi.fma(d2, m2).fma(FloatVector.fromArray(F, x, xo + 32 + p), c);
                 }
             }
         }
-        return VectorMath.sum(c);
+        float[] lanes = VectorMath.lanes();
+        c.intoArray(lanes, 0);
+        return VectorMath.sum(lanes, 0);
     }
 }

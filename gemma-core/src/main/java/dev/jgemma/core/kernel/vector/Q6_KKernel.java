@@ -25,13 +25,18 @@ import jdk.incubator.vector.VectorOperators;
  *
  * <p>The sixteen {@code d * scale} products are widened in registers; the bytes are sign-extended
  * to ints (no byte shifts on x86) and the 6-bit values assembled with int shifts, AND and OR.
- * One loop body serves all eight quarters (shift counts vary per quarter): a body that assembles
- * four quarters from one load of {@code qh} exceeds C2's inlining budget and runs at a third of
- * the speed.
+ * One loop body serves all eight quarters (shift counts vary per quarter): a body assembling
+ * four quarters per load of {@code qh} ran at a third of the speed (C2 refused to inline its
+ * fourth helper call, over its node budget). No method here takes or returns a vector (see {@link Q4_KKernel}): C2 inlines
+ * {@code decode} into {@code TiledMatmul} and, past its node budget there, refused a small helper
+ * returning the quants, which were then boxed on every iteration.
  *
- * <p>No fused {@code dot4}: one row at a time, decoding into the multiply-adds measured no faster
- * than the default (decode four rows, then {@link FloatOps#dotTile}) with 16 lanes (3.2 against
- * 3.3 GB/s on one thread, 9216 x 2304) and 45% slower with 8; two rows per loop were slower still.
+ * <p>{@link #dot4} fuses decoding into one accumulator per row, one row at a time, in the order
+ * of {@link FloatOps#dotTile}, widening each super-block's scales as it reaches it. One thread,
+ * 2304 columns: 3.5 to 3.9 GB/s against 3.4 for decoding four rows and running {@code dotTile}
+ * on a 620 MB matrix (read from memory), 3.9 to 4.0 against 3.5 to 3.8 on 1.9 MB (cached); the
+ * default also varied between 2.1 and 3.5 GB/s from one JVM to the next (its compiled form
+ * depends on which kernels share {@code FormatKernel.dot4}). Two rows per loop were slower.
  */
 final class Q6_KKernel implements FormatKernel {
     private static final int BLOCK = 256;
@@ -56,21 +61,6 @@ final class Q6_KKernel implements FormatKernel {
         }
     }
 
-    /** @return {@code F.length()} bytes from {@code at}, sign-extended to ints */
-    private static IntVector bytes(MemorySegment w, long at) {
-        return (IntVector) ByteVector.fromMemorySegment(B, w, at, LE).convertShape(VectorOperators.B2I, I, 0);
-    }
-
-    /**
-     * @return element {@code l ..} of quarter {@code k}, minus 32: the nibble of {@code ql} at bit
-     *     {@code 4 (k / 2)}, the bit pair of {@code qh} at bit {@code 2k} (shifted to bits 4, 5)
-     */
-    private static FloatVector quants(MemorySegment w, long ql, long qh, int k) {
-        IntVector lo = bytes(w, ql).lanewise(VectorOperators.ASHR, 4 * (k >> 1)).and(0xf);
-        IntVector hi = bytes(w, qh).lanewise(VectorOperators.LSHL, 4).lanewise(VectorOperators.ASHR, 2 * k).and(0x30);
-        return (FloatVector) lo.or(hi).sub(32).convert(VectorOperators.I2F, 0);
-    }
-
     @Override
     public void decode(MemorySegment w, long offset, float[] dst, int dstOffset, int n) {
         float[] ds = new float[16];
@@ -83,10 +73,62 @@ final class Q6_KKernel implements FormatKernel {
                 long ql = block + 64 * half + 32 * (k & 1);
                 long qh = block + 128 + 32 * half;
                 int y = dstOffset + b * BLOCK + 32 * i;
+                int loShift = 4 * (k >> 1); // the low or the high nibble
+                int hiShift = 2 * k; // bits 2k, 2k + 1 of qh, moved to bits 4, 5
                 for (int l = 0; l < 32; l += F.length()) {
-                    quants(w, ql + l, qh + l, k).mul(ds[2 * i + l / 16]).intoArray(dst, y + l);
+                    IntVector lo = (IntVector) ByteVector.fromMemorySegment(B, w, ql + l, LE).convertShape(VectorOperators.B2I, I, 0);
+                    IntVector hi = (IntVector) ByteVector.fromMemorySegment(B, w, qh + l, LE).convertShape(VectorOperators.B2I, I, 0);
+                    IntVector q = lo.lanewise(VectorOperators.ASHR, loShift).and(0xf)
+                            .or(hi.lanewise(VectorOperators.LSHL, 4).lanewise(VectorOperators.ASHR, hiShift).and(0x30));
+                    ((FloatVector) q.sub(32).convert(VectorOperators.I2F, 0)).mul(ds[2 * i + l / 16]).intoArray(dst, y + l);
                 }
             }
         }
+    }
+
+    /**
+     * One row at a time; {@code scratch} holds the current super-block's {@code d * scale}
+     * products. With 8 lanes the default (decode four rows, then {@code dotTile}) runs instead:
+     * this loop measured 35% slower there.
+     */
+    @Override
+    public void dot4(MemorySegment w, long offset, long rowBytes, float[] x, int n, float[] out, int outOff, float[] scratch,
+                     FloatOps ops) {
+        if (F.length() != 16) {
+            FormatKernel.super.dot4(w, offset, rowBytes, x, n, out, outOff, scratch, ops);
+            return;
+        }
+        for (int r = 0; r < 4; r++) {
+            out[outOff + r] = dot(w, offset + r * rowBytes, x, n, scratch);
+        }
+    }
+
+    /** One row, each lane summing its elements in order. */
+    private static float dot(MemorySegment w, long offset, float[] x, int n, float[] ds) {
+        FloatVector c = FloatVector.zero(F);
+        for (int b = 0; b < n / BLOCK; b++) {
+            long block = offset + (long) b * BLOCK_BYTES;
+            scales(w, block, ds, 0);
+            for (int i = 0; i < 8; i++) {
+                int half = i >> 2;
+                int k = i & 3;
+                long ql = block + 64 * half + 32 * (k & 1);
+                long qh = block + 128 + 32 * half;
+                int loShift = 4 * (k >> 1);
+                int hiShift = 2 * k;
+                int xo = b * BLOCK + 32 * i;
+                for (int l = 0; l < 32; l += F.length()) {
+                    IntVector lo = (IntVector) ByteVector.fromMemorySegment(B, w, ql + l, LE).convertShape(VectorOperators.B2I, I, 0);
+                    IntVector hi = (IntVector) ByteVector.fromMemorySegment(B, w, qh + l, LE).convertShape(VectorOperators.B2I, I, 0);
+                    IntVector q = lo.lanewise(VectorOperators.ASHR, loShift).and(0xf)
+                            .or(hi.lanewise(VectorOperators.LSHL, 4).lanewise(VectorOperators.ASHR, hiShift).and(0x30));
+                    FloatVector v = (FloatVector) q.sub(32).convert(VectorOperators.I2F, 0);
+                    c = v.mul(ds[2 * i + l / 16]).fma(FloatVector.fromArray(F, x, xo + l), c);
+                }
+            }
+        }
+        float[] lanes = VectorMath.lanes();
+        c.intoArray(lanes, 0);
+        return VectorMath.sum(lanes, 0);
     }
 }
