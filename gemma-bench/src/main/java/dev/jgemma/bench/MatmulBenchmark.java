@@ -33,7 +33,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Xmx2g"})
 public class MatmulBenchmark {
-    @Param({"Q8_0", "Q4_0", "BF16", "F16", "F32"})
+    @Param({"Q8_0", "Q4_0", "Q4_K", "Q6_K", "BF16", "F16", "F32"})
     public String type;
 
     @Param({"9216x2304", "2304x9216", "2048x2304", "256000x2304"})

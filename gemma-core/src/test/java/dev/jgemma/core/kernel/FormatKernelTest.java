@@ -20,7 +20,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * batched product gives every row the same bits whatever the batch size.
  */
 class FormatKernelTest {
-    private static final int COLS = 1632; // two column panels of the tiled kernel and part of a third
+    private static final int COLS = 1792; // 7 K-quant super-blocks: two column panels of the tiled kernel and part of a third
     private static final int ROWS = 8;
 
     static MemorySegment randomMatrix(Arena arena, TensorType type, long seed) {
@@ -40,7 +40,7 @@ class FormatKernelTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = TensorType.class, names = {"F32", "F16", "BF16", "Q8_0", "Q4_0"})
+    @EnumSource(value = TensorType.class, names = {"F32", "F16", "BF16", "Q8_0", "Q4_0", "Q4_K", "Q6_K"})
     void decodeIsBitExactAndFusedEqualsTiled(TensorType type) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment m = randomMatrix(arena, type, 7);
@@ -82,6 +82,50 @@ class FormatKernelTest {
                     }
                     assertThat((double) fused[r]).as(b + " " + type + " row " + r + " vs f64").isCloseTo(exact,
                             org.assertj.core.data.Offset.offset(1e-4));
+                }
+            }
+        }
+    }
+
+    /**
+     * Every bit pattern an encoder may never write (all nibbles, 6-bit scales and mins with their
+     * high bits, negative Q6_K scales, negative and subnormal f16 scales): random bytes with only
+     * the f16 fields kept finite.
+     */
+    @ParameterizedTest
+    @EnumSource(value = TensorType.class, names = {"Q8_0", "Q4_0", "Q4_K", "Q6_K"})
+    void randomBlocksDecodeBitExact(TensorType type) {
+        int blockBytes = Math.toIntExact(type.bytesFor(type == TensorType.Q4_K || type == TensorType.Q6_K ? 256 : 32));
+        int[] f16Fields = switch (type) {
+            case Q4_K -> new int[] {0, 2};
+            case Q6_K -> new int[] {208};
+            default -> new int[] {0};
+        };
+        try (Arena arena = Arena.ofConfined()) {
+            long bytes = type.bytesFor((long) ROWS * COLS);
+            MemorySegment m = arena.allocate(bytes);
+            SplittableRandom r = new SplittableRandom(5);
+            for (long i = 0; i < bytes; i++) {
+                m.set(ValueLayout.JAVA_BYTE, i, (byte) r.nextInt());
+            }
+            for (long block = 0; block < bytes; block += blockBytes) {
+                for (int field : f16Fields) {
+                    short bits;
+                    do {
+                        bits = (short) r.nextInt();
+                    } while ((bits & 0x7c00) == 0x7c00);
+                    m.set(ValueLayout.JAVA_SHORT_UNALIGNED, block + field, bits);
+                }
+            }
+            float[] expected = new float[ROWS * COLS];
+            BlockFormats.of(type).decode(m, 0, expected, 0, expected.length);
+            for (Backend b : backends()) {
+                FormatKernel k = b.floatOps().formatKernel(BlockFormats.of(type));
+                float[] got = new float[ROWS * COLS];
+                k.decode(m, 0, got, 0, got.length);
+                for (int i = 0; i < got.length; i++) {
+                    assertThat(Float.floatToRawIntBits(got[i])).as(b + " " + type + " element " + i)
+                            .isEqualTo(Float.floatToRawIntBits(expected[i]));
                 }
             }
         }

@@ -198,11 +198,18 @@ public final class VectorFloatOps implements FloatOps {
             c2 = FloatVector.fromArray(F, a, a2 + i).fma(x, c2);
             c3 = FloatVector.fromArray(F, a, a3 + i).fma(x, c3);
         }
-        store(out, o, c0, c1, c2, c3);
-    }
-
-    private static void store(float[] out, int o, FloatVector r0, FloatVector r1, FloatVector r2, FloatVector r3) {
-        VectorMath.sum4(r0, r1, r2, r3, out, o);
+        // Stored here rather than handed to VectorMath.sum4: one call level deeper, C2 declined to
+        // inline sum4 ("too big"), the accumulators became heap objects allocated on every
+        // iteration, and this loop ran 10x slower (5 us instead of 0.4 us for 4 x 2304).
+        float[] lanes = VectorMath.lanes();
+        int l = F.length();
+        c0.intoArray(lanes, 0);
+        c1.intoArray(lanes, l);
+        c2.intoArray(lanes, 2 * l);
+        c3.intoArray(lanes, 3 * l);
+        for (int r = 0; r < 4; r++) {
+            out[o + r] = VectorMath.sum(lanes, r * l);
+        }
     }
 
     @Override

@@ -38,6 +38,8 @@ final class VectorFormatKernels {
             case BF16 -> new BF16Kernel();
             case Q8_0 -> new Q8_0Kernel();
             case Q4_0 -> new Q4_0Kernel();
+            case Q4_K -> new Q4_KKernel();
+            case Q6_K -> new Q6_KKernel();
             default -> null;
         });
     }

@@ -50,6 +50,11 @@ final class VectorMath {
 
     private static final ThreadLocal<float[]> LANES = ThreadLocal.withInitial(() -> new float[4 * VectorFloatOps.F.length()]);
 
+    /** @return this thread's buffer of four vectors' lanes, for {@link #sum(float[], int)} */
+    static float[] lanes() {
+        return LANES.get();
+    }
+
     /**
      * The lanes' sum, added left to right. {@code reduceLanes(ADD)} leaves the order open, and the
      * JIT's order differs from the interpreter's; extracting lanes one by one defeats the JIT's
