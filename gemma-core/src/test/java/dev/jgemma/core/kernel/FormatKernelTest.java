@@ -120,7 +120,7 @@ class FormatKernelTest {
             float[] expected = new float[ROWS * COLS];
             BlockFormats.of(type).decode(m, 0, expected, 0, expected.length);
             for (Backend b : backends()) {
-                FormatKernel k = b.floatOps().formatKernel(BlockFormats.of(type));
+                FormatKernel k = Backends.floatOps(b).formatKernel(BlockFormats.of(type));
                 float[] got = new float[ROWS * COLS];
                 k.decode(m, 0, got, 0, got.length);
                 for (int i = 0; i < got.length; i++) {
