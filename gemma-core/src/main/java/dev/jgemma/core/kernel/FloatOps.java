@@ -3,7 +3,7 @@ package dev.jgemma.core.kernel;
 /**
  * The f32 vector primitives every kernel is built from. Two implementations: {@link ScalarFloatOps}
  * (plain Java, the executable specification) and {@code VectorFloatOps} (the incubating Vector
- * API), chosen once by {@link Backend}.
+ * API), chosen once by {@link dev.jgemma.core.Backend}.
  */
 public interface FloatOps {
 
