@@ -21,7 +21,6 @@ public final class ForwardPass {
     private final int maxContext;
     private final float[] ropeFrequencies;
     private final ThreadLocal<float[]> scores;
-    private final ThreadLocal<float[][]> decodedKv;
     private final KvCacheType kvType;
     private final Attention attention;
 
@@ -56,7 +55,6 @@ public final class ForwardPass {
             ropeFrequencies[i] = (float) (1.0 / (float) Math.pow(config.ropeTheta(), exponent));
         }
         this.scores = ThreadLocal.withInitial(() -> new float[maxContext]);
-        this.decodedKv = ThreadLocal.withInitial(() -> new float[2][0]);
         this.kvType = kvType;
         this.attention = new Attention(ops);
     }
@@ -186,8 +184,16 @@ public final class ForwardPass {
         int group = heads / c.numKvHeads();
         float qScale = c.queryScale();
         float cap = c.attnSoftcap();
-        float[] keys = kv.keys();
-        float[] values = kv.values();
+        // An encoded cache is decoded once per batch: every key/value head over the positions any
+        // new position of the batch attends to, shared by all the batch's queries of that head.
+        boolean exact = kv.exact();
+        int firstSeen = window > 0 ? Math.max(0, position - window + 1) : 0;
+        float[][] decoded = exact ? null : decodeKv(s, kv, firstSeen, position + n - 1);
+        float[] keys = exact ? kv.keys() : decoded[0];
+        float[] values = exact ? kv.values() : decoded[1];
+        int stride = exact ? kv.kvDim() : c.numKvHeads() * hd;
+        int slots = exact ? kv.slots() : Integer.MAX_VALUE;
+        int base = exact ? 0 : firstSeen;
         k.pool().parallelFor(n * heads, 1, (from, to, worker) -> {
             float[] sc = scores.get();
             for (int task = from; task < to; task++) {
@@ -196,23 +202,32 @@ public final class ForwardPass {
                 int last = position + t;
                 int first = window > 0 ? Math.max(0, last - window + 1) : 0;
                 int qOff = (t * heads + head) * hd;
-                if (kv.exact()) {
-                    attention.attend(s.q, qOff, keys, values, kv.kvDim(), (head / group) * hd, kv.slots(), first, last, qScale, cap,
-                            hd, sc, s.att, qOff);
-                } else {
-                    // An encoded cache: decode this head's keys and values for the attended range first.
-                    int span = last - first + 1;
-                    float[][] kvRows = decodedKv.get();
-                    if (kvRows[0].length < span * hd) {
-                        kvRows[0] = new float[Math.min(maxContext, Math.max(span, 2 * kvRows[0].length / hd + 1)) * hd];
-                        kvRows[1] = new float[kvRows[0].length];
-                    }
-                    kv.gather(first, last, (head / group) * hd, hd, kvRows[0], kvRows[1]);
-                    attention.attend(s.q, qOff, kvRows[0], kvRows[1], hd, 0, Integer.MAX_VALUE, 0, span - 1, qScale, cap, hd, sc,
-                            s.att, qOff);
-                }
+                attention.attend(s.q, qOff, keys, values, stride, (head / group) * hd, slots, first - base, last - base, qScale,
+                        cap, hd, sc, s.att, qOff);
             }
         });
+    }
+
+    /**
+     * Decodes positions {@code first..last} of an encoded cache into f32 rows laid out as an
+     * exact cache's (all key/value heads of a position together), in parallel over the heads.
+     */
+    private float[][] decodeKv(State s, KvCache.LayerKv kv, int first, int last) {
+        int hd = c.headDim();
+        int kvHeads = c.numKvHeads();
+        int need = (last - first + 1) * kvHeads * hd;
+        float[][] rows = s.decodedKv;
+        if (rows[0].length < need) {
+            int grown = Math.max(need, Math.min(2 * rows[0].length, maxContext * kvHeads * hd));
+            rows[0] = new float[grown];
+            rows[1] = new float[grown];
+        }
+        k.pool().parallelFor(kvHeads, 1, (from, to, worker) -> {
+            for (int g = from; g < to; g++) {
+                kv.gather(first, last, g * hd, hd, kvHeads * hd, rows[0], rows[1], g * hd);
+            }
+        });
+        return rows;
     }
 
     private void rmsNorm(float[] in, float[] out, float[] weight, int n) {
@@ -234,6 +249,8 @@ public final class ForwardPass {
 
     /** One sequence's working buffers and KV cache. Not thread-safe. */
     public static final class State {
+        /** An encoded cache's attended positions decoded to f32 (keys, values), reused batch to batch. */
+        final float[][] decodedKv = {new float[0], new float[0]};
         final float[] x;
         final float[] xb;
         final float[] q;

@@ -207,24 +207,29 @@ public final class KvCache {
         }
 
         /**
-         * Decodes one key/value head of positions {@code first..last} into contiguous rows of
-         * {@code headDim} floats (for encoded caches).
+         * Decodes one key/value head of positions {@code first..last} (for encoded caches) into
+         * rows {@code stride} floats apart: position {@code first + i} goes to
+         * {@code out[outOffset + i * stride ..]}.
          *
          * @param first first position
          * @param last last position, inclusive
          * @param headOffset offset of the head within a position, a multiple of the block size
          * @param headDim the head width
-         * @param keysOut receives {@code (last - first + 1) * headDim} key values
-         * @param valuesOut receives as many values
+         * @param stride distance between the rows written
+         * @param keysOut receives the keys
+         * @param valuesOut receives the values
+         * @param outOffset where the first row goes
          */
-        public void gather(int first, int last, int headOffset, int headDim, float[] keysOut, float[] valuesOut) {
+        public void gather(int first, int last, int headOffset, int headDim, int stride, float[] keysOut, float[] valuesOut,
+                           int outOffset) {
             MemorySegment k = MemorySegment.ofArray(encodedKeys);
             MemorySegment v = MemorySegment.ofArray(encodedValues);
             long inRow = type.bytesFor(headOffset);
             for (int j = first; j <= last; j++) {
                 long at = slot(j) * rowBytes + inRow;
-                format.decode(k, at, keysOut, (j - first) * headDim, headDim);
-                format.decode(v, at, valuesOut, (j - first) * headDim, headDim);
+                int o = outOffset + (j - first) * stride;
+                format.decode(k, at, keysOut, o, headDim);
+                format.decode(v, at, valuesOut, o, headDim);
             }
         }
 
