@@ -191,7 +191,7 @@ public final class ForwardPass {
         float[][] decoded = exact ? null : decodeKv(s, kv, firstSeen, position + n - 1);
         float[] keys = exact ? kv.keys() : decoded[0];
         float[] values = exact ? kv.values() : decoded[1];
-        int stride = exact ? kv.kvDim() : c.numKvHeads() * hd;
+        int stride = kv.kvDim();
         int slots = exact ? kv.slots() : Integer.MAX_VALUE;
         int base = exact ? 0 : firstSeen;
         k.pool().parallelFor(n * heads, 1, (from, to, worker) -> {
@@ -210,23 +210,19 @@ public final class ForwardPass {
 
     /**
      * Decodes positions {@code first..last} of an encoded cache into f32 rows laid out as an
-     * exact cache's (all key/value heads of a position together), in parallel over the heads.
+     * exact cache's (all key/value heads of a position together), in parallel over positions.
      */
     private float[][] decodeKv(State s, KvCache.LayerKv kv, int first, int last) {
-        int hd = c.headDim();
-        int kvHeads = c.numKvHeads();
-        int need = (last - first + 1) * kvHeads * hd;
+        int kvDim = kv.kvDim();
+        int need = (last - first + 1) * kvDim;
         float[][] rows = s.decodedKv;
         if (rows[0].length < need) {
-            int grown = Math.max(need, Math.min(2 * rows[0].length, maxContext * kvHeads * hd));
+            int grown = Math.max(need, Math.min(2 * rows[0].length, maxContext * kvDim));
             rows[0] = new float[grown];
             rows[1] = new float[grown];
         }
-        k.pool().parallelFor(kvHeads, 1, (from, to, worker) -> {
-            for (int g = from; g < to; g++) {
-                kv.gather(first, last, g * hd, hd, kvHeads * hd, rows[0], rows[1], g * hd);
-            }
-        });
+        k.pool().parallelFor(last - first + 1, 16, (from, to, worker) -> kv.gather(first + from, first + to - 1, rows[0], rows[1],
+                from * kvDim));
         return rows;
     }
 

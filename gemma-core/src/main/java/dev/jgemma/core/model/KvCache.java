@@ -207,29 +207,24 @@ public final class KvCache {
         }
 
         /**
-         * Decodes one key/value head of positions {@code first..last} (for encoded caches) into
-         * rows {@code stride} floats apart: position {@code first + i} goes to
-         * {@code out[outOffset + i * stride ..]}.
+         * Decodes the keys and values of positions {@code first..last} (for encoded caches) into
+         * rows of {@link #kvDim()} floats: position {@code first + i} goes to
+         * {@code out[outOffset + i * kvDim ..]}.
          *
          * @param first first position
          * @param last last position, inclusive
-         * @param headOffset offset of the head within a position, a multiple of the block size
-         * @param headDim the head width
-         * @param stride distance between the rows written
          * @param keysOut receives the keys
          * @param valuesOut receives the values
          * @param outOffset where the first row goes
          */
-        public void gather(int first, int last, int headOffset, int headDim, int stride, float[] keysOut, float[] valuesOut,
-                           int outOffset) {
+        public void gather(int first, int last, float[] keysOut, float[] valuesOut, int outOffset) {
             MemorySegment k = MemorySegment.ofArray(encodedKeys);
             MemorySegment v = MemorySegment.ofArray(encodedValues);
-            long inRow = type.bytesFor(headOffset);
             for (int j = first; j <= last; j++) {
-                long at = slot(j) * rowBytes + inRow;
-                int o = outOffset + (j - first) * stride;
-                format.decode(k, at, keysOut, o, headDim);
-                format.decode(v, at, valuesOut, o, headDim);
+                long at = slot(j) * rowBytes;
+                int o = outOffset + (j - first) * kvDim;
+                format.decode(k, at, keysOut, o, kvDim);
+                format.decode(v, at, valuesOut, o, kvDim);
             }
         }
 
