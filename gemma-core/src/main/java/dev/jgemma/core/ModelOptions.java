@@ -43,7 +43,7 @@ public final class ModelOptions {
         o.slidingWindow = SlidingWindow.checkpoint();
         o.maxContext = OptionalInt.empty();
         o.queryPreAttnScalar = OptionalDouble.empty();
-        o.prefillBatch = 32;
+        o.prefillBatch = 128;
         o.quantizeTo = Optional.empty();
         o.verifyWeights = WeightVerification.ON_FIRST_USE;
         o.kvCacheType = KvCacheType.F32;
@@ -113,7 +113,7 @@ public final class ModelOptions {
         return queryPreAttnScalar;
     }
 
-    /** @return prompt tokens processed together (default 32) */
+    /** @return prompt tokens processed together (default 128) */
     public int prefillBatch() {
         return prefillBatch;
     }

@@ -1,5 +1,8 @@
 package dev.jgemma.core.kernel;
 
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
 /**
  * The f32 vector primitives every kernel is built from. Two implementations: {@link ScalarFloatOps}
  * (plain Java, the executable specification) and {@code VectorFloatOps} (the incubating Vector
@@ -38,28 +41,53 @@ public interface FloatOps {
     float sumOfSquares(float[] x, int xo, int n);
 
     /**
+     * Four rows times one vector, the batch-of-one case of {@link #dotTile}: {@code out[outOff + r] =
+     * dot(a[aOff + r * aStride ..], x[xOff ..], n)} for {@code r < 4}, with exactly the bits
+     * {@code dotTile} gives that vector as one token of any batch.
+     *
+     * @param a the rows (decoded weights)
+     * @param aOff offset of the first row
+     * @param aStride distance between rows
+     * @param x the vector
+     * @param xOff offset of its first element
+     * @param n dot product length
+     * @param out the results
+     * @param outOff where the first goes
+     */
+    default void dot4(float[] a, int aOff, int aStride, float[] x, int xOff, int n, float[] out, int outOff) {
+        for (int r = 0; r < 4; r++) {
+            out[outOff + r] = dot(a, aOff + r * aStride, x, xOff, n);
+        }
+    }
+
+    /**
      * A tile of dot products, the micro-kernel of the batched matrix product:
      * {@code out[outOff + t * outStride + r] = dot(a[aOff + r * aStride ..], b[bOff + t * bStride ..], n)}
-     * for {@code r < rows} and {@code t < tokens}.
+     * for {@code r < rows} and {@code t < tokens}. Every output is summed in an order that depends
+     * neither on {@code tokens} nor on the token's place in the batch. The batch comes as a memory
+     * segment so that it can be 64-byte aligned (a vector load that straddles two cache lines
+     * costs two).
      *
      * @param a the left rows (decoded weights)
      * @param aOff offset of the first row
      * @param aStride distance between rows of {@code a}
      * @param rows number of rows of {@code a}
-     * @param b the right rows (the batch)
-     * @param bOff offset of the first row
-     * @param bStride distance between rows of {@code b}
+     * @param b the right rows (the batch), little-endian floats
+     * @param bOff offset of the first row, in floats
+     * @param bStride distance between rows of {@code b}, in floats
      * @param tokens number of rows of {@code b}
      * @param n dot product length
      * @param out the results
      * @param outOff offset of {@code out[r = 0, t = 0]}
      * @param outStride distance between rows of different {@code t}
      */
-    default void dotTile(float[] a, int aOff, int aStride, int rows, float[] b, int bOff, int bStride, int tokens, int n,
+    default void dotTile(float[] a, int aOff, int aStride, int rows, MemorySegment b, long bOff, long bStride, int tokens, int n,
                          float[] out, int outOff, int outStride) {
+        float[] token = new float[n];
         for (int t = 0; t < tokens; t++) {
+            MemorySegment.copy(b, ValueLayout.JAVA_FLOAT_UNALIGNED, 4 * (bOff + t * bStride), token, 0, n);
             for (int r = 0; r < rows; r++) {
-                out[outOff + t * outStride + r] = dot(a, aOff + r * aStride, b, bOff + t * bStride, n);
+                out[outOff + t * outStride + r] = dot(a, aOff + r * aStride, token, 0, n);
             }
         }
     }

@@ -30,9 +30,9 @@ public interface FormatKernel {
     /**
      * Four consecutive rows times one vector, the decode step: {@code out[outOff + i] =
      * dot(row i, x[0 .. n))} for {@code i < 4}. The default decodes the rows into
-     * {@code scratch} and runs {@link FloatOps#dotTile}; an override fuses decoding into the
-     * multiply-adds (one pass over the weights, nothing stored) and must sum in exactly the
-     * order {@code dotTile} does, so that results do not depend on the batch size.
+     * {@code scratch} and runs {@link FloatOps#dot4(float[], int, int, float[], int, int, float[], int)};
+     * an override fuses decoding into the multiply-adds (one pass over the weights, nothing
+     * stored) and must sum in exactly the order {@link FloatOps#dotTile} does, so that results do not depend on the batch size.
      *
      * @param w the weights
      * @param offset byte offset of the first row
@@ -49,6 +49,6 @@ public interface FormatKernel {
         for (int i = 0; i < 4; i++) {
             decode(w, offset + i * rowBytes, scratch, i * n, n);
         }
-        ops.dotTile(scratch, 0, n, 4, x, 0, n, 1, n, out, outOff, 0);
+        ops.dot4(scratch, 0, n, x, 0, n, out, outOff);
     }
 }

@@ -1,6 +1,7 @@
 package dev.jgemma.core.kernel;
 
 import dev.jgemma.core.tensor.Tensor;
+import java.lang.foreign.MemorySegment;
 
 /**
  * Matrix times a batch of vectors for one weight storage type: for each row {@code r} in
@@ -14,6 +15,7 @@ public interface MatmulKernel {
     /**
      * @param w the weight matrix, {@code [rows, cols]}
      * @param x the inputs, {@code batch} vectors of {@code cols}
+     * @param staged the same inputs as little-endian floats in a 64-byte-aligned segment
      * @param batch the number of input vectors
      * @param out the outputs
      * @param outStride distance between batch entries in {@code out} (usually {@code rows})
@@ -21,7 +23,7 @@ public interface MatmulKernel {
      * @param rowEnd last row, exclusive
      * @param scratch at least {@link #scratchSize(Tensor)} floats
      */
-    void compute(Tensor w, float[] x, int batch, float[] out, int outStride, int rowStart, int rowEnd, float[] scratch);
+    void compute(Tensor w, float[] x, MemorySegment staged, int batch, float[] out, int outStride, int rowStart, int rowEnd, float[] scratch);
 
     /**
      * @param w a weight matrix

@@ -76,7 +76,7 @@ public final class ForwardPass {
 
     /** @return fresh buffers and an empty KV cache for one sequence */
     public State newState() {
-        return new State(c, batch, new KvCache(windows, c.kvDim(), maxContext, batch, kvType));
+        return new State(c, new KvCache(windows, c.kvDim(), maxContext, batch, kvType));
     }
 
     /**
@@ -95,6 +95,7 @@ public final class ForwardPass {
     public void forward(State s, int[] tokens, int offset, int n, int position, int logitsFrom, float[] logits) {
         int h = c.hiddenSize();
         int hd = c.headDim();
+        s.reserve(n);
         float[] x = s.x;
 
         // Embedding lookup, scaled by sqrt(hidden) in f32.
@@ -243,38 +244,37 @@ public final class ForwardPass {
         }
     }
 
-    /** One sequence's working buffers and KV cache. Not thread-safe. */
+    /**
+     * One sequence's working buffers and KV cache. Not thread-safe. The buffers grow to the largest
+     * number of positions one {@link #forward} call has processed (a session that only ever sees
+     * short prompts never holds a full batch's worth).
+     */
     public static final class State {
         /** An encoded cache's attended positions decoded to f32 (keys, values), reused batch to batch. */
         final float[][] decodedKv = {new float[0], new float[0]};
-        final float[] x;
-        final float[] xb;
-        final float[] q;
-        final float[] k;
-        final float[] v;
-        final float[] att;
-        final float[] gate;
-        final float[] up;
-        final float[] cos;
-        final float[] sin;
+        private final Gemma2Config c;
+        private int capacity;
+        float[] x;
+        float[] xb;
+        float[] q;
+        float[] k;
+        float[] v;
+        float[] att;
+        float[] gate;
+        float[] up;
+        float[] cos;
+        float[] sin;
         final KvCache cache;
 
-        State(Gemma2Config c, int batch, KvCache cache) {
-            int h = Math.max(c.hiddenSize(), c.queryDim());
-            this.x = new float[batch * c.hiddenSize()];
-            this.xb = new float[batch * h];
-            this.q = new float[batch * c.queryDim()];
-            this.k = new float[batch * c.kvDim()];
-            this.v = new float[batch * c.kvDim()];
-            this.att = new float[batch * c.queryDim()];
-            this.gate = new float[batch * c.intermediateSize()];
-            this.up = new float[batch * c.intermediateSize()];
-            this.cos = new float[batch * c.headDim() / 2];
-            this.sin = new float[batch * c.headDim() / 2];
+        State(Gemma2Config c, KvCache cache) {
+            this.c = c;
             this.cache = cache;
+            reserve(1);
         }
 
         private State(State o, KvCache cache) {
+            this.c = o.c;
+            this.capacity = o.capacity;
             this.x = o.x.clone();
             this.xb = o.xb.clone();
             this.q = o.q.clone();
@@ -286,6 +286,25 @@ public final class ForwardPass {
             this.cos = o.cos.clone();
             this.sin = o.sin.clone();
             this.cache = cache;
+        }
+
+        /** Makes the buffers hold {@code n} positions; their contents do not outlive a forward call. */
+        void reserve(int n) {
+            if (n <= capacity) {
+                return;
+            }
+            int h = Math.max(c.hiddenSize(), c.queryDim());
+            this.x = new float[n * c.hiddenSize()];
+            this.xb = new float[n * h];
+            this.q = new float[n * c.queryDim()];
+            this.k = new float[n * c.kvDim()];
+            this.v = new float[n * c.kvDim()];
+            this.att = new float[n * c.queryDim()];
+            this.gate = new float[n * c.intermediateSize()];
+            this.up = new float[n * c.intermediateSize()];
+            this.cos = new float[n * c.headDim() / 2];
+            this.sin = new float[n * c.headDim() / 2];
+            this.capacity = n;
         }
 
         /** @return an independent copy (buffers and cache) */

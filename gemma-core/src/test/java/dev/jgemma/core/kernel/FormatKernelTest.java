@@ -66,10 +66,10 @@ class FormatKernelTest {
                 float[] fused = new float[4];
                 k.dot4(m, 0, rowBytes, x, COLS, fused, 0, new float[4 * COLS], ops);
                 float[] tiled = new float[tokens * 4];
-                ops.dotTile(decoded, 0, COLS, 4, x, 0, COLS, tokens, COLS, tiled, 0, 4);
+                ops.dotTile(decoded, 0, COLS, 4, MemorySegment.ofArray(x), 0, COLS, tokens, COLS, tiled, 0, 4);
                 for (int t = 0; t < tokens; t++) {
                     float[] single = new float[4];
-                    ops.dotTile(decoded, 0, COLS, 4, x, t * COLS, COLS, 1, COLS, single, 0, 4);
+                    ops.dotTile(decoded, 0, COLS, 4, MemorySegment.ofArray(x), t * COLS, COLS, 1, COLS, single, 0, 4);
                     for (int r = 0; r < 4; r++) {
                         assertThat(single[r]).as(b + " " + type + " batch of 1, token " + t + ", row " + r).isEqualTo(tiled[t * 4 + r]);
                     }

@@ -3,6 +3,9 @@ package dev.jgemma.core.kernel.vector;
 import dev.jgemma.core.kernel.FloatOps;
 import dev.jgemma.core.kernel.FormatKernel;
 import dev.jgemma.core.tensor.BlockFormat;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
@@ -14,6 +17,7 @@ import jdk.incubator.vector.VectorSpecies;
  */
 public final class VectorFloatOps implements FloatOps {
     static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
 
     @Override
     public float dot(float[] a, int ao, float[] b, int bo, int n) {
@@ -66,42 +70,78 @@ public final class VectorFloatOps implements FloatOps {
     private static final int PANEL = 768;
     private static final int TILE = 16; // accumulators of a 4 x 4 tile
     private static final ThreadLocal<float[]> ACCUMULATORS = ThreadLocal.withInitial(() -> new float[0]);
+    private static final ThreadLocal<float[]> TOKEN = ThreadLocal.withInitial(() -> new float[0]);
 
     /**
-     * Register-blocked: 4 rows x 4 tokens per pass, 16 accumulators, 8 loads per 16 multiply-adds,
-     * over {@link #PANEL} columns at a time. Between passes a tile's accumulators are stored and
-     * reloaded unchanged, so every lane still sums its products in column order, as the one-pass
-     * kernels and the fused decode kernels do: the result does not depend on the batch size.
+     * Register-blocked: 4 rows x 4 tokens per tile, 16 accumulators, 8 loads per 16 multiply-adds,
+     * over {@link #PANEL} columns at a time, every group of four rows in turn before the next
+     * panel (so the tokens' panel is loaded from L2 once for all the rows given, not once per four).
+     * Between passes a tile's accumulators are stored and reloaded unchanged, so every lane still
+     * sums its products in column order, as the one-pass kernels and the fused decode kernels do:
+     * the result does not depend on the batch size or on how many rows come at once.
      */
     @Override
-    public void dotTile(float[] a, int aOff, int aStride, int rows, float[] b, int bOff, int bStride, int tokens, int n,
+    public void dotTile(float[] a, int aOff, int aStride, int rows, MemorySegment b, long bOff, long bStride, int tokens, int n,
                         float[] out, int outOff, int outStride) {
-        if (rows != 4 || n % F.length() != 0) {
+        if (rows == 0 || rows % 4 != 0 || n % F.length() != 0) {
             FloatOps.super.dotTile(a, aOff, aStride, rows, b, bOff, bStride, tokens, n, out, outOff, outStride);
             return;
         }
         int lanes = F.length();
+        int groups = rows / 4;
         int tiles = tokens / 4;
-        if (tiles > 0) {
-            float[] acc = accumulators(tiles * TILE * lanes);
+        int tiled = 4 * tiles;
+        int perGroup = tiles * TILE * lanes;
+        if (tiled > 0) {
+            float[] acc = accumulators(groups * perGroup);
             for (int k0 = 0; k0 < n; k0 += PANEL) {
                 int k1 = Math.min(n, k0 + PANEL);
-                for (int t = 0; t < tiles; t++) {
-                    tile4x4(a, aOff, aStride, b, bOff + 4 * t * bStride, bStride, k0, k1, acc, t * TILE * lanes);
-                }
-            }
-            for (int t = 0; t < tiles; t++) {
-                for (int j = 0; j < 4; j++) {
-                    int o = outOff + (4 * t + j) * outStride;
-                    for (int r = 0; r < 4; r++) {
-                        out[o + r] = VectorMath.sum(acc, (t * TILE + 4 * j + r) * lanes);
+                for (int g = 0; g < groups; g++) {
+                    int ag = aOff + 4 * g * aStride;
+                    int o = g * perGroup;
+                    for (int t = 0; t < tiles; t++, o += TILE * lanes) {
+                        tile4x4(a, ag, aStride, b, 4 * (bOff + 4 * t * bStride), 4 * bStride, k0, k1, acc, o);
                     }
                 }
             }
+            // tile accumulators are token-major: token j of a tile, row r at (4 j + r) lanes
+            for (int g = 0; g < groups; g++) {
+                for (int j = 0; j < tiled; j++) {
+                    int o = g * perGroup + 4 * j * lanes;
+                    VectorMath.sum4(FloatVector.fromArray(F, acc, o), FloatVector.fromArray(F, acc, o + lanes),
+                            FloatVector.fromArray(F, acc, o + 2 * lanes), FloatVector.fromArray(F, acc, o + 3 * lanes),
+                            out, outOff + j * outStride + 4 * g);
+                }
+            }
         }
-        for (int t = 4 * tiles; t < tokens; t++) {
-            tile4x1(a, aOff, aStride, b, bOff + t * bStride, n, out, outOff + t * outStride);
+        if (tiled < tokens) {
+            float[] token = tokenBuffer(n);
+            for (int t = tiled; t < tokens; t++) {
+                MemorySegment.copy(b, ValueLayout.JAVA_FLOAT_UNALIGNED, 4 * (bOff + t * bStride), token, 0, n);
+                for (int g = 0; g < groups; g++) {
+                    tile4x1(a, aOff + 4 * g * aStride, aStride, token, 0, n, out, outOff + t * outStride + 4 * g);
+                }
+            }
         }
+    }
+
+    /** The batch-of-one tile, {@link #tile4x1}: the same bits as a token of {@link #dotTile} left over from its tiles. */
+    @Override
+    public void dot4(float[] a, int aOff, int aStride, float[] x, int xOff, int n, float[] out, int outOff) {
+        if (n % F.length() != 0) {
+            FloatOps.super.dot4(a, aOff, aStride, x, xOff, n, out, outOff);
+            return;
+        }
+        tile4x1(a, aOff, aStride, x, xOff, n, out, outOff);
+    }
+
+    private static float[] tokenBuffer(int n) {
+        float[] t = TOKEN.get();
+        if (t.length < n) {
+            t = new float[n];
+            TOKEN.set(t);
+        }
+        return t;
     }
 
     private static float[] accumulators(int size) {
@@ -114,7 +154,8 @@ public final class VectorFloatOps implements FloatOps {
     }
 
     /** Columns {@code [k0, k1)} of one 4 x 4 tile; its accumulators live at {@code acc[o ..]}, token-major. */
-    private static void tile4x4(float[] a, int aOff, int aStride, float[] b, int bOff, int bStride, int k0, int k1, float[] acc,
+    private static void tile4x4(float[] a, int aOff, int aStride, MemorySegment b, long bOff, long bStride, int k0, int k1,
+                                float[] acc,
                                 int o) {
         int l = F.length();
         FloatVector c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23, c30, c31, c32, c33;
@@ -143,28 +184,29 @@ public final class VectorFloatOps implements FloatOps {
             c33 = FloatVector.fromArray(F, acc, o + 15 * l);
         }
         int a0 = aOff, a1 = aOff + aStride, a2 = aOff + 2 * aStride, a3 = aOff + 3 * aStride;
-        int b0 = bOff, b1 = bOff + bStride, b2 = bOff + 2 * bStride, b3 = bOff + 3 * bStride;
+        long b0 = bOff, b1 = bOff + bStride, b2 = bOff + 2 * bStride, b3 = bOff + 3 * bStride;
         for (int i = k0; i < k1; i += l) {
+            long bi = 4L * i;
             FloatVector w0 = FloatVector.fromArray(F, a, a0 + i);
             FloatVector w1 = FloatVector.fromArray(F, a, a1 + i);
             FloatVector w2 = FloatVector.fromArray(F, a, a2 + i);
             FloatVector w3 = FloatVector.fromArray(F, a, a3 + i);
-            FloatVector x = FloatVector.fromArray(F, b, b0 + i);
+            FloatVector x = FloatVector.fromMemorySegment(F, b, b0 + bi, LE);
             c00 = w0.fma(x, c00);
             c10 = w1.fma(x, c10);
             c20 = w2.fma(x, c20);
             c30 = w3.fma(x, c30);
-            x = FloatVector.fromArray(F, b, b1 + i);
+            x = FloatVector.fromMemorySegment(F, b, b1 + bi, LE);
             c01 = w0.fma(x, c01);
             c11 = w1.fma(x, c11);
             c21 = w2.fma(x, c21);
             c31 = w3.fma(x, c31);
-            x = FloatVector.fromArray(F, b, b2 + i);
+            x = FloatVector.fromMemorySegment(F, b, b2 + bi, LE);
             c02 = w0.fma(x, c02);
             c12 = w1.fma(x, c12);
             c22 = w2.fma(x, c22);
             c32 = w3.fma(x, c32);
-            x = FloatVector.fromArray(F, b, b3 + i);
+            x = FloatVector.fromMemorySegment(F, b, b3 + bi, LE);
             c03 = w0.fma(x, c03);
             c13 = w1.fma(x, c13);
             c23 = w2.fma(x, c23);
