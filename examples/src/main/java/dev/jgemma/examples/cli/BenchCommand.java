@@ -102,9 +102,13 @@ final class BenchCommand implements Command {
             double[] tg = new double[reps];
             double[] ttft = new double[reps];
             double warmup = Double.NaN; // the first forward pass: first use of every matrix (and its check)
+            // One session, emptied before every test as llama-bench clears its context's KV cache:
+            // each test starts at position 0, and the cache's memory is reused rather than left to
+            // the garbage collector (which would count in the peak RSS).
+            Session s = model.newSession();
             for (int r = -1; r < reps; r++) { // r = -1: warm-up
                 if (promptTokens > 0) {
-                    Session s = model.newSession();
+                    s.reset();
                     long a = System.nanoTime();
                     s.prefill(prompt);
                     double sec = (System.nanoTime() - a) / 1e9;
@@ -116,7 +120,7 @@ final class BenchCommand implements Command {
                     }
                 }
                 if (genTokens > 0) {
-                    Session s = model.newSession();
+                    s.reset();
                     int token = Math.min(2, vocab - 1);
                     long a = System.nanoTime();
                     for (int i = 0; i < genTokens; i++) {
