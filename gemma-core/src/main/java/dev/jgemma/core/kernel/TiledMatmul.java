@@ -17,7 +17,7 @@ final class TiledMatmul implements MatmulKernel {
     /** The height of the micro-kernel and of the fused decode step: rows are split among threads in multiples of it. */
     static final int ROWS = 4;
     /** Rows decoded together for a batch, which then passes over them panel by panel. */
-    static final int BLOCK_ROWS = 16;
+    static final int BLOCK_ROWS = 32;
 
     private final FormatKernel format;
     private final FloatOps ops;

@@ -104,13 +104,14 @@ public final class VectorFloatOps implements FloatOps {
                     }
                 }
             }
-            // tile accumulators are token-major: token j of a tile, row r at (4 j + r) lanes
+            float[] sums = VectorMath.lanes();
             for (int g = 0; g < groups; g++) {
-                for (int j = 0; j < tiled; j++) {
-                    int o = g * perGroup + 4 * j * lanes;
-                    VectorMath.sum4(FloatVector.fromArray(F, acc, o), FloatVector.fromArray(F, acc, o + lanes),
-                            FloatVector.fromArray(F, acc, o + 2 * lanes), FloatVector.fromArray(F, acc, o + 3 * lanes),
-                            out, outOff + j * outStride + 4 * g);
+                for (int t = 0; t < tiles; t++) {
+                    VectorMath.sumEach(acc, g * perGroup + t * TILE * lanes, TILE, sums);
+                    // a tile's accumulators are token-major: token j of the tile, row r at 4 j + r
+                    for (int j = 0; j < 4; j++) {
+                        System.arraycopy(sums, 4 * j, out, outOff + (4 * t + j) * outStride + 4 * g, 4);
+                    }
                 }
             }
         }

@@ -1,5 +1,6 @@
 package dev.jgemma.core.kernel.vector;
 
+import java.util.stream.IntStream;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
@@ -91,6 +92,33 @@ final class VectorMath {
         out[o + 1] = sum(lanes, n);
         out[o + 2] = sum(lanes, 2 * n);
         out[o + 3] = sum(lanes, 3 * n);
+    }
+
+    /** Lane {@code i} of vector {@code v} of a block sits at {@code v * length + i}: gathering with it reads lane {@code i} of each vector. */
+    private static final int[] TRANSPOSE = IntStream.range(0, VectorFloatOps.F.length()).map(i -> i * VectorFloatOps.F.length()).toArray();
+
+    /**
+     * {@link #sum(float[], int)} of {@code count} stored vectors at once: {@code sums[v]} = the
+     * lanes of the vector at {@code src[off + v * length ..]} added left to right. The vectors are
+     * read transposed (lane {@code i} of {@code length} vectors at a time, by a gather) and their
+     * lane vectors added in lane order, so every sum is exactly the scalar loop's, in a sixth of the
+     * instructions and without its chain of dependent additions.
+     *
+     * @param src stored vectors, one after another
+     * @param off where the first starts
+     * @param count how many (a multiple of the vector length)
+     * @param sums receives {@code count} sums
+     */
+    static void sumEach(float[] src, int off, int count, float[] sums) {
+        int n = VectorFloatOps.F.length();
+        for (int v = 0; v < count; v += n) {
+            int base = off + v * n;
+            FloatVector s = FloatVector.fromArray(VectorFloatOps.F, src, base, TRANSPOSE, 0);
+            for (int i = 1; i < n; i++) {
+                s = s.add(FloatVector.fromArray(VectorFloatOps.F, src, base + i, TRANSPOSE, 0));
+            }
+            s.intoArray(sums, v);
+        }
     }
 
     /**
