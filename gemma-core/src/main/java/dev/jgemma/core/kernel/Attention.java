@@ -35,8 +35,14 @@ public final class Attention {
     public void attend(float[] q, int qOff, float[] keys, float[] values, int kvDim, int headOff, int slots, int first, int last,
                        float scale, float cap, int headDim, float[] scores, float[] out, int outOff) {
         int n = last - first + 1;
-        for (int j = first; j <= last; j++) {
-            scores[j - first] = ops.dot(q, qOff, keys, (j % slots) * kvDim + headOff, headDim) * scale;
+        for (int j = first; j <= last; ) { // runs of consecutive slots, split where the ring wraps
+            int slot = j % slots;
+            int run = Math.min(last - j + 1, slots - slot);
+            ops.dots(q, qOff, keys, slot * kvDim + headOff, kvDim, run, headDim, scores, j - first);
+            j += run;
+        }
+        for (int i = 0; i < n; i++) {
+            scores[i] *= scale;
         }
         if (cap > 0) {
             ops.softcap(scores, 0, n, cap);

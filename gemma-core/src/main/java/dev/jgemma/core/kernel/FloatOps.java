@@ -21,6 +21,27 @@ public interface FloatOps {
     float dot(float[] a, int ao, float[] b, int bo, int n);
 
     /**
+     * {@code count} dot products of one vector with rows of {@code b} a fixed stride apart:
+     * {@code out[outOff + k] = dot(a, ao, b, bo + k * bStride, n)}, with exactly the bits of
+     * {@link #dot} (attention scores over cached keys).
+     *
+     * @param a the vector
+     * @param ao its offset
+     * @param b the rows
+     * @param bo offset of the first row
+     * @param bStride distance between rows
+     * @param count number of rows
+     * @param n element count
+     * @param out the results
+     * @param outOff where the first goes
+     */
+    default void dots(float[] a, int ao, float[] b, int bo, int bStride, int count, int n, float[] out, int outOff) {
+        for (int k = 0; k < count; k++) {
+            out[outOff + k] = dot(a, ao, b, bo + k * bStride, n);
+        }
+    }
+
+    /**
      * {@code y[yo+i] += alpha * x[xo+i]} for {@code i < n}.
      *
      * @param alpha scale

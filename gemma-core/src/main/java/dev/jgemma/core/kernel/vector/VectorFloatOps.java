@@ -44,6 +44,49 @@ public final class VectorFloatOps implements FloatOps {
         return sum;
     }
 
+    /**
+     * {@link #dot} of one vector with 16 rows at a time (one 4 x 4 tile's worth of accumulators): each row's four accumulators are
+     * combined as {@code dot} combines them and stored, then {@link VectorMath#sumEach} adds all
+     * rows' lanes at once, in the same order as {@code dot}'s scalar sum.
+     */
+    @Override
+    public void dots(float[] a, int ao, float[] b, int bo, int bStride, int count, int n, float[] out, int outOff) {
+        int lanes = F.length();
+        if (n % (4 * lanes) != 0) {
+            FloatOps.super.dots(a, ao, b, bo, bStride, count, n, out, outOff);
+            return;
+        }
+        float[] acc = accumulators(TILE * lanes);
+        float[] sums = VectorMath.lanes();
+        int k = 0;
+        for (; k + TILE <= count; k += TILE) {
+            for (int r = 0; r < TILE; r++) {
+                combined(a, ao, b, bo + (k + r) * bStride, n).intoArray(acc, r * lanes);
+            }
+            VectorMath.sumEach(acc, 0, TILE, sums);
+            System.arraycopy(sums, 0, out, outOff + k, TILE);
+        }
+        for (; k < count; k++) {
+            out[outOff + k] = VectorMath.sum(combined(a, ao, b, bo + k * bStride, n));
+        }
+    }
+
+    /** {@link #dot}'s four accumulators, combined as it combines them, for {@code n} a multiple of four vectors. */
+    private static FloatVector combined(float[] a, int ao, float[] b, int bo, int n) {
+        int lanes = F.length();
+        FloatVector acc0 = FloatVector.zero(F);
+        FloatVector acc1 = FloatVector.zero(F);
+        FloatVector acc2 = FloatVector.zero(F);
+        FloatVector acc3 = FloatVector.zero(F);
+        for (int i = 0; i < n; i += 4 * lanes) {
+            acc0 = FloatVector.fromArray(F, a, ao + i).fma(FloatVector.fromArray(F, b, bo + i), acc0);
+            acc1 = FloatVector.fromArray(F, a, ao + i + lanes).fma(FloatVector.fromArray(F, b, bo + i + lanes), acc1);
+            acc2 = FloatVector.fromArray(F, a, ao + i + 2 * lanes).fma(FloatVector.fromArray(F, b, bo + i + 2 * lanes), acc2);
+            acc3 = FloatVector.fromArray(F, a, ao + i + 3 * lanes).fma(FloatVector.fromArray(F, b, bo + i + 3 * lanes), acc3);
+        }
+        return acc0.add(acc1).add(acc2.add(acc3));
+    }
+
     @Override
     public void axpy(float alpha, float[] x, int xo, float[] y, int yo, int n) {
         int lanes = F.length();
