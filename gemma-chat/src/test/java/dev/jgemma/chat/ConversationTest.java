@@ -168,8 +168,9 @@ class ConversationTest {
         Conversation c = g.chat().maxTokens(2);
         c.send("One.");
         int[] afterOne = c.tokens();
-        c.send("Two, with a long message: " + "one two three four five six seven eight nine ten ".repeat(4));
-        c.undo(); // 40+ tokens back: the sliding-window ring cannot rewind that far
+        c.send("Two, with a long message: " + "one two three four five six seven eight nine ten ".repeat(14));
+        // 140+ tokens back: a sliding-window ring keeps one prefill batch (128 by default) beyond its window
+        c.undo();
         assertThat(c.tokens()).isEqualTo(afterOne);
         assertThat(c.cachedTokens()).isZero();
         Reply r = c.maxTokens(6).send("Three.");
