@@ -56,7 +56,7 @@ public final class VectorFloatOps implements FloatOps {
             FloatOps.super.dots(a, ao, b, bo, bStride, count, n, out, outOff);
             return;
         }
-        float[] acc = accumulators(TILE * lanes);
+        float[] acc = buffer(ACCUMULATORS, TILE * lanes);
         float[] sums = VectorMath.lanes();
         int k = 0;
         for (; k + TILE <= count; k += TILE) {
@@ -136,7 +136,7 @@ public final class VectorFloatOps implements FloatOps {
         int tiled = 4 * tiles;
         int perGroup = tiles * TILE * lanes;
         if (tiled > 0) {
-            float[] acc = accumulators(groups * perGroup);
+            float[] acc = buffer(ACCUMULATORS, groups * perGroup);
             for (int k0 = 0; k0 < n; k0 += PANEL) {
                 int k1 = Math.min(n, k0 + PANEL);
                 for (int g = 0; g < groups; g++) {
@@ -159,7 +159,7 @@ public final class VectorFloatOps implements FloatOps {
             }
         }
         if (tiled < tokens) {
-            float[] token = tokenBuffer(n);
+            float[] token = buffer(TOKEN, n);
             for (int t = tiled; t < tokens; t++) {
                 MemorySegment.copy(b, ValueLayout.JAVA_FLOAT_UNALIGNED, 4 * (bOff + t * bStride), token, 0, n);
                 for (int g = 0; g < groups; g++) {
@@ -179,22 +179,14 @@ public final class VectorFloatOps implements FloatOps {
         tile4x1(a, aOff, aStride, x, xOff, n, out, outOff);
     }
 
-    private static float[] tokenBuffer(int n) {
-        float[] t = TOKEN.get();
-        if (t.length < n) {
-            t = new float[n];
-            TOKEN.set(t);
+    /** @return this thread's buffer from {@code buffers}, grown to at least {@code size} floats */
+    private static float[] buffer(ThreadLocal<float[]> buffers, int size) {
+        float[] b = buffers.get();
+        if (b.length < size) {
+            b = new float[size];
+            buffers.set(b);
         }
-        return t;
-    }
-
-    private static float[] accumulators(int size) {
-        float[] acc = ACCUMULATORS.get();
-        if (acc.length < size) {
-            acc = new float[size];
-            ACCUMULATORS.set(acc);
-        }
-        return acc;
+        return b;
     }
 
     /** Columns {@code [k0, k1)} of one 4 x 4 tile; its accumulators live at {@code acc[o ..]}, token-major. */
