@@ -15,7 +15,7 @@ public interface MatmulKernel {
     /**
      * @param w the weight matrix, {@code [rows, cols]}
      * @param x the inputs, {@code batch} vectors of {@code cols}
-     * @param staged the same inputs as little-endian floats in a 64-byte-aligned segment
+     * @param staged the same inputs as little-endian floats, for a batch in a 64-byte-aligned segment
      * @param batch the number of input vectors
      * @param out the outputs
      * @param outStride distance between batch entries in {@code out} (usually {@code rows})
